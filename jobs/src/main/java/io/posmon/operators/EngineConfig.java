@@ -1,0 +1,18 @@
+package io.posmon.operators;
+
+import java.io.Serializable;
+import java.time.ZoneId;
+
+/** The engine policy in the form the operators carry (serializable, millis). */
+public record EngineConfig(
+        String timeZone,
+        long maxOutOfOrdernessMillis,
+        long allowedLatenessMillis,
+        long sourceIdleTimeoutMillis,
+        long dedupeHorizonMillis,
+        int evidenceLimit) implements Serializable {
+
+    public ZoneId zone() {
+        return ZoneId.of(timeZone);
+    }
+}

@@ -1,0 +1,182 @@
+package io.posmon.operators;
+
+import io.posmon.operators.checks.KeyedCheck;
+import io.posmon.operators.patterns.LargeRoundAmountsPattern;
+import io.posmon.operators.patterns.PatternCandidate;
+import io.posmon.schema.CardType;
+import io.posmon.schema.MerchantAlert;
+import io.posmon.schema.MerchantProfile;
+import io.posmon.schema.PosTransaction;
+import io.posmon.schema.TransactionStatus;
+import io.posmon.schema.TransactionType;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The per-merchant operator: transactions and profile updates of one merchant meet here. It drops
+ * retransmissions and declined transactions before any rule sees them, sends events later than the
+ * allowed lateness to a side output, runs every keyed check on the rest, and forwards the
+ * transactions that can satisfy a pattern rule to that rule's CEP operator.
+ */
+public class MerchantRiskFunction extends KeyedCoProcessFunction<String, PosTransaction, MerchantProfile, MerchantAlert> {
+
+    public static final OutputTag<PosTransaction> LATE =
+            new OutputTag<>("late-transactions", new AvroTypeInfo<>(PosTransaction.class));
+
+    private static final long HOUR_MILLIS = 3_600_000L;
+
+    private final EngineConfig engine;
+    private final MccGroupTable groups;
+    private final List<KeyedCheck> checks;
+    private final List<LargeRoundAmountsPattern> patterns;
+    private final StartupProfiles startupProfiles;
+
+    private transient BusinessCalendar calendar;
+    private transient ValueState<MerchantProfile> profile;
+    private transient MapState<String, SeenTransaction> seen;
+    private transient ValueState<RecentTransactions> recent;
+    private transient List<OutputTag<PatternCandidate>> candidateTags;
+    private transient Map<String, MerchantProfile> profilesAtStartup;
+    private transient TransactionContext.SeenLookup seenLookup;
+    private transient Counter duplicates;
+    private transient Counter late;
+    private transient Counter unknownMerchant;
+
+    public MerchantRiskFunction(EngineConfig engine, MccGroupTable groups, List<KeyedCheck> checks,
+                                List<LargeRoundAmountsPattern> patterns, StartupProfiles startupProfiles) {
+        this.engine = engine;
+        this.groups = groups;
+        this.checks = List.copyOf(checks);
+        this.patterns = List.copyOf(patterns);
+        this.startupProfiles = startupProfiles;
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        calendar = new BusinessCalendar(engine.zone());
+        profile = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("profile", new AvroTypeInfo<>(MerchantProfile.class)));
+        seen = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("seen", TypeInformation.of(String.class), TypeInformation.of(SeenTransaction.class)));
+        recent = getRuntimeContext().getState(new ValueStateDescriptor<>("recent", RecentTransactions.class));
+        for (KeyedCheck check : checks) {
+            check.open(getRuntimeContext());
+        }
+        candidateTags = new ArrayList<>();
+        for (LargeRoundAmountsPattern p : patterns) {
+            candidateTags.add(p.candidates());
+        }
+        var task = getRuntimeContext().getTaskInfo();
+        profilesAtStartup = startupProfiles == null
+                ? Map.of()
+                : startupProfiles.loadFor(task.getIndexOfThisSubtask(), task.getNumberOfParallelSubtasks(),
+                        task.getMaxNumberOfParallelSubtasks());
+        seenLookup = new TransactionContext.SeenLookup() {
+            @Override
+            public SeenTransaction get(String transactionId) throws Exception {
+                return seen.get(transactionId);
+            }
+
+            @Override
+            public void put(String transactionId, SeenTransaction value) throws Exception {
+                seen.put(transactionId, value);
+            }
+        };
+        var metrics = getRuntimeContext().getMetricGroup();
+        duplicates = metrics.counter("duplicateTransactions");
+        late = metrics.counter("lateTransactions");
+        unknownMerchant = metrics.counter("transactionsOfUnknownMerchants");
+    }
+
+    @Override
+    public void processElement1(PosTransaction tx, Context ctx, Collector<MerchantAlert> out) throws Exception {
+        long eventTime = tx.getEventTime().toEpochMilli();
+        long watermark = ctx.timerService().currentWatermark();
+        if (watermark != Long.MIN_VALUE && eventTime + engine.allowedLatenessMillis() <= watermark) {
+            late.inc();
+            ctx.output(LATE, tx);
+            return;
+        }
+        String id = tx.getTransactionId();
+        if (seen.contains(id)) {
+            duplicates.inc();
+            return;
+        }
+        boolean approved = tx.getStatus() == TransactionStatus.APPROVED;
+        boolean saleLike = tx.getType() == TransactionType.SALE || tx.getType() == TransactionType.PREAUTH_COMPLETION;
+        SeenTransaction first = new SeenTransaction();
+        first.eventTime = eventTime;
+        first.amountMinor = tx.getAmountMinor();
+        first.businessDay = calendar.businessDay(eventTime);
+        first.creditSale = approved && saleLike && tx.getCardType() == CardType.CREDIT;
+        seen.put(id, first);
+        // One cleanup timer per hour at most: timers with the same time are kept once.
+        ctx.timerService().registerEventTimeTimer(ceilToHour(eventTime + engine.dedupeHorizonMillis()));
+        if (!approved) {
+            return;
+        }
+
+        MerchantProfile merchant = profile.value();
+        if (merchant == null) {
+            merchant = profilesAtStartup.get(tx.getMerchantId());
+            if (merchant == null) {
+                unknownMerchant.inc();
+            }
+        }
+        List<EvidenceItem> recentItems = List.of();
+        if (saleLike) {
+            RecentTransactions r = recent.value();
+            if (r == null) {
+                r = new RecentTransactions();
+            }
+            r.add(EvidenceItem.of(tx), engine.evidenceLimit());
+            recent.update(r);
+            recentItems = r.items;
+        }
+        TransactionContext c = new TransactionContext(tx, calendar, merchant, groups, recentItems, seenLookup);
+        for (KeyedCheck check : checks) {
+            check.onTransaction(c, out);
+        }
+        for (int i = 0; i < patterns.size(); i++) {
+            if (patterns.get(i).condition().accepts(tx)) {
+                ctx.output(candidateTags.get(i), PatternCandidate.of(tx, c.snapshot()));
+            }
+        }
+    }
+
+    @Override
+    public void processElement2(MerchantProfile update, Context ctx, Collector<MerchantAlert> out) throws Exception {
+        profile.update(update);
+        for (KeyedCheck check : checks) {
+            check.onProfile(update.getMerchantId(), update, out);
+        }
+    }
+
+    /** Forgets transaction ids older than the dedupe horizon. */
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<MerchantAlert> out) throws Exception {
+        Iterator<Map.Entry<String, SeenTransaction>> it = seen.iterator();
+        while (it.hasNext()) {
+            if (it.next().getValue().eventTime + engine.dedupeHorizonMillis() <= timestamp) {
+                it.remove();
+            }
+        }
+    }
+
+    private static long ceilToHour(long millis) {
+        return Math.floorDiv(millis + HOUR_MILLIS - 1, HOUR_MILLIS) * HOUR_MILLIS;
+    }
+}

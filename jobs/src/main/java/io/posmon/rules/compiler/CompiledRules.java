@@ -1,0 +1,27 @@
+package io.posmon.rules.compiler;
+
+import io.posmon.operators.BusinessCalendar;
+import io.posmon.operators.EngineConfig;
+import io.posmon.operators.MccGroupTable;
+import io.posmon.operators.RuleInfo;
+import io.posmon.operators.checks.KeyedCheck;
+import io.posmon.operators.patterns.LargeRoundAmountsPattern;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A rule set ready to run: keyed checks for the merchant operator, and CEP patterns. */
+public record CompiledRules(
+        EngineConfig engine,
+        BusinessCalendar calendar,
+        MccGroupTable mccGroups,
+        List<KeyedCheck> keyedChecks,
+        List<LargeRoundAmountsPattern> patterns) implements Serializable {
+
+    public List<RuleInfo> rules() {
+        List<RuleInfo> all = new ArrayList<>();
+        keyedChecks.forEach(c -> all.add(c.rule()));
+        patterns.forEach(p -> all.add(p.rule()));
+        return all;
+    }
+}

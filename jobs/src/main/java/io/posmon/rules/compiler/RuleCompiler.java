@@ -1,0 +1,152 @@
+package io.posmon.rules.compiler;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.posmon.operators.BusinessCalendar;
+import io.posmon.operators.EngineConfig;
+import io.posmon.operators.MccGroupTable;
+import io.posmon.operators.RuleInfo;
+import io.posmon.operators.checks.DailyCreditLimitCheck;
+import io.posmon.operators.checks.KeyedCheck;
+import io.posmon.operators.checks.PersonalSettlementCheck;
+import io.posmon.operators.checks.SuspendedMerchantCheck;
+import io.posmon.operators.checks.VolumeJumpCheck;
+import io.posmon.operators.patterns.LargeRoundAmountCondition;
+import io.posmon.operators.patterns.LargeRoundAmountsPattern;
+import io.posmon.rules.model.DailyCreditLimitRule;
+import io.posmon.rules.model.EngineSettings;
+import io.posmon.rules.model.LargeRoundAmountsRule;
+import io.posmon.rules.model.MccGroups;
+import io.posmon.rules.model.MinorUnits;
+import io.posmon.rules.model.PersonalSettlementRule;
+import io.posmon.rules.model.RuleDefinition;
+import io.posmon.rules.model.RuleSet;
+import io.posmon.rules.model.SuspendedMerchantRule;
+import io.posmon.rules.model.VolumeJumpRule;
+import io.posmon.rules.parser.RuleYamlMapper;
+import io.posmon.schema.MerchantScale;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToLongFunction;
+
+/**
+ * Turns a validated rule set into runtime checks, the way flink-cep's NFACompiler turns a Pattern
+ * into an NFA: amounts become exact minor units, tables become arrays, ratios basis points.
+ */
+public final class RuleCompiler {
+
+    private RuleCompiler() {
+    }
+
+    public static CompiledRules compile(RuleSet ruleSet) {
+        EngineSettings e = ruleSet.engine();
+        EngineConfig engine = new EngineConfig(e.timeZone().getId(), e.maxOutOfOrderness().toMillis(),
+                e.allowedLateness().toMillis(), e.sourceIdleTimeout().toMillis(), e.dedupeHorizon().toMillis(),
+                e.evidenceLimit());
+        BusinessCalendar calendar = new BusinessCalendar(e.timeZone());
+        MccGroupTable groups = mccTable(ruleSet.mccGroups());
+        List<KeyedCheck> checks = new ArrayList<>();
+        List<LargeRoundAmountsPattern> patterns = new ArrayList<>();
+        for (RuleDefinition rule : ruleSet.rules()) {
+            RuleInfo info = new RuleInfo(rule.id(), version(rule), rule.kind(), rule.severity(), rule.action(),
+                    rule.description());
+            if (rule instanceof DailyCreditLimitRule d) {
+                checks.add(dailyLimit(d, info, calendar, engine.evidenceLimit()));
+            } else if (rule instanceof VolumeJumpRule v) {
+                checks.add(volumeJump(v, info, calendar, engine.evidenceLimit()));
+            } else if (rule instanceof SuspendedMerchantRule s) {
+                checks.add(new SuspendedMerchantCheck(info, s.params().statuses(), calendar));
+            } else if (rule instanceof PersonalSettlementRule) {
+                checks.add(new PersonalSettlementCheck(info));
+            } else if (rule instanceof LargeRoundAmountsRule l) {
+                patterns.add(largeRound(l, info, calendar, engine.evidenceLimit()));
+            } else {
+                throw new IllegalArgumentException("no compiler for rule kind " + rule.kind());
+            }
+        }
+        return new CompiledRules(engine, calendar, groups, checks, patterns);
+    }
+
+    /** A rule's version is a hash of its content: any edit of the rule gives a new version. */
+    static String version(RuleDefinition rule) {
+        try {
+            byte[] canonical = RuleYamlMapper.canonicalJson().writeValueAsString(rule).getBytes(StandardCharsets.UTF_8);
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical);
+            return HexFormat.of().formatHex(digest, 0, 6);
+        } catch (JsonProcessingException | NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("cannot hash rule " + rule.id(), ex);
+        }
+    }
+
+    private static MccGroupTable mccTable(MccGroups groups) {
+        String[] byCode = new String[10_000];
+        groups.groups().forEach((name, entries) -> {
+            for (String entry : entries) {
+                String[] bounds = entry.trim().split("-");
+                int low = Integer.parseInt(bounds[0]);
+                int high = bounds.length == 2 ? Integer.parseInt(bounds[1]) : low;
+                for (int code = low; code <= high; code++) {
+                    byCode[code] = name;
+                }
+            }
+        });
+        return new MccGroupTable(byCode, groups.fallback());
+    }
+
+    private static DailyCreditLimitCheck dailyLimit(DailyCreditLimitRule rule, RuleInfo info, BusinessCalendar calendar,
+                                                    int evidenceLimit) {
+        var p = rule.params();
+        Map<String, long[]> limits = byScale(p.limits(), amount -> MinorUnits.toMinor(amount, p.currency()));
+        return new DailyCreditLimitCheck(info, p.currency(), limits, MinorUnits.toMinor(p.unknownMerchantLimit(), p.currency()),
+                p.warningPercent(), p.warningSeverity(), calendar, evidenceLimit);
+    }
+
+    private static VolumeJumpCheck volumeJump(VolumeJumpRule rule, RuleInfo info, BusinessCalendar calendar,
+                                              int evidenceLimit) {
+        var p = rule.params();
+        VolumeJumpCheck.WindowSpec day = null;
+        VolumeJumpCheck.WindowSpec hour = null;
+        for (var w : p.windows()) {
+            var spec = new VolumeJumpCheck.WindowSpec(MinorUnits.toBasisPoints(w.ratio()),
+                    MinorUnits.toMinor(w.minAmount(), p.currency()), w.minCount());
+            if (w.window() == VolumeJumpRule.Window.DAY) {
+                day = spec;
+            } else {
+                hour = spec;
+            }
+        }
+        boolean peers = p.insufficientHistory() == VolumeJumpRule.InsufficientHistory.PEER_TABLE;
+        Map<String, long[]> peerAmount = peers
+                ? byScale(p.peerBaseline().daily(), v -> MinorUnits.toMinor(v.amount(), p.currency())) : Map.of();
+        Map<String, long[]> peerCount = peers ? byScale(p.peerBaseline().daily(), VolumeJumpRule.PeerVolume::count) : Map.of();
+        int activeHours = peers ? p.peerBaseline().activeHoursPerDay() : 1;
+        return new VolumeJumpCheck(info, p.currency(), p.baselineDays(), p.minHistoryDays(), peers, day, hour,
+                peerAmount, peerCount, activeHours, calendar, evidenceLimit);
+    }
+
+    private static LargeRoundAmountsPattern largeRound(LargeRoundAmountsRule rule, RuleInfo info, BusinessCalendar calendar,
+                                                       int evidenceLimit) {
+        var p = rule.params();
+        var condition = new LargeRoundAmountCondition(p.currency(), MinorUnits.toMinor(p.minAmount(), p.currency()),
+                MinorUnits.toMinor(p.multipleOf(), p.currency()), p.cardTypes());
+        return new LargeRoundAmountsPattern(info, condition, p.minCount(), p.within().toMillis(), p.currency(),
+                evidenceLimit, calendar);
+    }
+
+    private static <V> Map<String, long[]> byScale(Map<String, Map<MerchantScale, V>> table, ToLongFunction<V> value) {
+        Map<String, long[]> out = new HashMap<>();
+        table.forEach((group, row) -> {
+            long[] cells = new long[MerchantScale.values().length];
+            row.forEach((scale, v) -> cells[scale.ordinal()] = value.applyAsLong(v));
+            out.put(group, cells);
+        });
+        return out;
+    }
+
+}

@@ -1,0 +1,188 @@
+package io.posmon.rules.parser;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.posmon.rules.model.EngineSettings;
+import io.posmon.rules.model.MccGroups;
+import io.posmon.rules.model.RuleDefinition;
+import io.posmon.rules.model.RuleSet;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Loads a rules directory: every *.yaml file in it, each holding one or more of the sections
+ * {@code engine:}, {@code mccGroups:} and {@code rules:}. Every problem in every file is reported
+ * (file, line, column, reason); a rule set with any problem is refused as a whole.
+ */
+public final class RuleSetLoader {
+
+    private static final YAMLMapper YAML = RuleYamlMapper.yaml();
+
+    private RuleSetLoader() {
+    }
+
+    public static RuleSet load(Path directory) throws RuleFileException {
+        List<RuleProblem> problems = new ArrayList<>();
+        RuleSet ruleSet = load(directory, problems);
+        if (!problems.isEmpty()) {
+            throw new RuleFileException(problems);
+        }
+        return ruleSet;
+    }
+
+    /** Loads what it can and adds every problem found to {@code problems}. */
+    public static RuleSet load(Path directory, List<RuleProblem> problems) {
+        List<Path> files = ruleFiles(directory, problems);
+        EngineSettings engine = null;
+        MccGroups mccGroups = null;
+        ProblemCollector engineAt = null;
+        ProblemCollector mccAt = null;
+        List<RuleDefinition> rules = new ArrayList<>();
+        List<ProblemCollector> ruleAt = new ArrayList<>();
+        List<String> rulePointers = new ArrayList<>();
+
+        for (Path file : files) {
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                problems.add(new RuleProblem(file, 1, 1, "cannot read: " + e.getMessage()));
+                continue;
+            }
+            if (text.isBlank()) {
+                problems.add(new RuleProblem(file, 1, 1, "empty file: expected an 'engine:', 'mccGroups:' or 'rules:' section"));
+                continue;
+            }
+            RuleFile parsed;
+            ProblemCollector at;
+            try {
+                at = new ProblemCollector(file, SourceLocations.scan(YAML.getFactory(), text), problems);
+                parsed = YAML.readValue(text, RuleFile.class);
+            } catch (JsonProcessingException e) {
+                problems.add(fromJackson(file, e));
+                continue;
+            } catch (IOException e) {
+                problems.add(new RuleProblem(file, 1, 1, "cannot read: " + e.getMessage()));
+                continue;
+            }
+            if (parsed == null || (parsed.engine() == null && parsed.mccGroups() == null && parsed.rules() == null)) {
+                at.at("", "no 'engine:', 'mccGroups:' or 'rules:' section");
+                continue;
+            }
+            if (parsed.engine() != null) {
+                if (engine != null) {
+                    at.at("/engine", "a second 'engine:' section (the first is in " + engineAt.file() + ")");
+                } else {
+                    engine = parsed.engine();
+                    engineAt = at;
+                }
+            }
+            if (parsed.mccGroups() != null) {
+                if (mccGroups != null) {
+                    at.at("/mccGroups", "a second 'mccGroups:' section (the first is in " + mccAt.file() + ")");
+                } else {
+                    mccGroups = parsed.mccGroups();
+                    mccAt = at;
+                }
+            }
+            if (parsed.rules() != null) {
+                for (int i = 0; i < parsed.rules().size(); i++) {
+                    if (parsed.rules().get(i) == null) {
+                        at.at("/rules/" + i, "empty rule");
+                        continue;
+                    }
+                    rules.add(parsed.rules().get(i));
+                    ruleAt.add(at);
+                    rulePointers.add("/rules/" + i);
+                }
+            }
+        }
+
+        Path first = files.isEmpty() ? directory : files.get(0);
+        if (engine == null) {
+            problems.add(new RuleProblem(first, 1, 1, "no 'engine:' section in " + directory + " (time zone, lateness, ...)"));
+        } else {
+            RuleSetValidator.engine(engine, engineAt, "/engine");
+        }
+        Set<String> groups = Set.of();
+        if (mccGroups == null) {
+            problems.add(new RuleProblem(first, 1, 1, "no 'mccGroups:' section in " + directory));
+        } else {
+            groups = RuleSetValidator.mccGroups(mccGroups, mccAt, "/mccGroups");
+        }
+        if (rules.isEmpty() && !files.isEmpty()) {
+            problems.add(new RuleProblem(first, 1, 1, "no rules in " + directory));
+        }
+        for (int i = 0; i < rules.size(); i++) {
+            RuleSetValidator.rule(rules.get(i), groups, ruleAt.get(i), rulePointers.get(i));
+        }
+        RuleSetValidator.uniqueIds(rules.stream().map(RuleDefinition::id).collect(Collectors.toList()), rulePointers, ruleAt);
+        return new RuleSet(engine, mccGroups, List.copyOf(rules));
+    }
+
+    private static List<Path> ruleFiles(Path directory, List<RuleProblem> problems) {
+        if (!Files.isDirectory(directory)) {
+            problems.add(new RuleProblem(directory, 1, 1, "not a directory of rule files"));
+            return List.of();
+        }
+        try (Stream<Path> listing = Files.list(directory)) {
+            List<Path> files = listing
+                    .filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+                    .filter(Files::isRegularFile)
+                    .sorted()
+                    .collect(Collectors.toList());
+            if (files.isEmpty()) {
+                problems.add(new RuleProblem(directory, 1, 1, "no *.yaml rule files"));
+            }
+            return files;
+        } catch (IOException e) {
+            problems.add(new RuleProblem(directory, 1, 1, "cannot list: " + e.getMessage()));
+            return List.of();
+        }
+    }
+
+    /** Turns Jackson's message into one line an analyst can act on. */
+    private static RuleProblem fromJackson(Path file, JsonProcessingException e) {
+        JsonLocation location = e.getLocation();
+        int line = location == null ? 1 : Math.max(1, location.getLineNr());
+        int column = location == null ? 1 : Math.max(1, location.getColumnNr());
+        String message;
+        if (e instanceof UnrecognizedPropertyException u) {
+            message = "unknown key '" + u.getPropertyName() + "'"
+                    + (u.getKnownPropertyIds() == null ? "" : " (expected one of: " + u.getKnownPropertyIds().stream()
+                            .map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")");
+        } else if (e instanceof InvalidTypeIdException t) {
+            message = t.getTypeId() == null
+                    ? "rule has no 'kind'"
+                    : "unknown rule kind '" + t.getTypeId() + "' (expected one of: DAILY_CREDIT_LIMIT, VOLUME_JUMP, "
+                            + "LARGE_ROUND_AMOUNTS, SUSPENDED_MERCHANT_ACTIVITY, PERSONAL_SETTLEMENT_ACCOUNT)";
+        } else {
+            message = e.getOriginalMessage()
+                    .replaceAll("`[\\w.$]*\\.(\\w+)`", "$1")
+                    .replaceAll("\\s*\\n.*", "");
+            if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+                message = "at '" + pathOf(m) + "': " + message;
+            } else if (!(e instanceof JsonMappingException)) {
+                message = "not valid YAML: " + message;
+            }
+        }
+        return new RuleProblem(file, line, column, message);
+    }
+
+    private static String pathOf(JsonMappingException m) {
+        return m.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+}
