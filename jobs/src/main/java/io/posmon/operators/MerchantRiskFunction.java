@@ -137,6 +137,9 @@ public class MerchantRiskFunction extends KeyedCoProcessFunction<String, PosTran
             }
         }
         List<EvidenceItem> recentItems = List.of();
+        if (isUndo(tx)) {
+            forgetUndone(tx.getOriginalTransactionId());
+        }
         if (saleLike) {
             RecentTransactions r = recent.value();
             if (r == null) {
@@ -173,6 +176,19 @@ public class MerchantRiskFunction extends KeyedCoProcessFunction<String, PosTran
             if (it.next().getValue().eventTime + engine.dedupeHorizonMillis() <= timestamp) {
                 it.remove();
             }
+        }
+    }
+
+    private static boolean isUndo(PosTransaction tx) {
+        return (tx.getType() == TransactionType.VOID || tx.getType() == TransactionType.REVERSAL)
+                && tx.getOriginalTransactionId() != null;
+    }
+
+    /** A voided or reversed sale is no longer evidence of anything. */
+    private void forgetUndone(String originalId) throws Exception {
+        RecentTransactions r = recent.value();
+        if (r != null && r.items.removeIf(e -> e.transactionId.equals(originalId))) {
+            recent.update(r);
         }
     }
 

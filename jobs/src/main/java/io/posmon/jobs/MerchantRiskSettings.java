@@ -1,0 +1,63 @@
+package io.posmon.jobs;
+
+import java.nio.file.Path;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the merchant risk job reads and writes, and how it runs. Rule parameters are not here:
+ * they live in the rules directory. The picocli annotations make these the CLI's options too.
+ */
+public class MerchantRiskSettings {
+
+    @Option(names = "--bootstrap", description = "Kafka bootstrap servers (host:port,...). Default: ${DEFAULT-VALUE}")
+    public String bootstrapServers = "localhost:9092";
+
+    @Option(names = "--transactions-topic", description = "PosTransaction (Avro) input topic. Default: ${DEFAULT-VALUE}")
+    public String transactionsTopic = "posmon.transactions";
+
+    @Option(names = "--profiles-topic", description = "MerchantProfile (Avro) compacted input topic. Default: ${DEFAULT-VALUE}")
+    public String profilesTopic = "posmon.merchant-profiles";
+
+    @Option(names = "--alerts-topic", description = "MerchantAlert (Avro) output topic. Default: ${DEFAULT-VALUE}")
+    public String alertsTopic = "posmon.merchant-alerts";
+
+    @Option(names = "--dead-letter-topic", description = "DeadLetter (Avro) topic for records that cannot be processed. Default: ${DEFAULT-VALUE}")
+    public String deadLetterTopic = "posmon.dead-letters";
+
+    @Option(names = "--late-topic", description = "PosTransaction (Avro) topic for events later than the allowed lateness. Default: ${DEFAULT-VALUE}")
+    public String lateTopic = "posmon.late-transactions";
+
+    @Option(names = "--group-id", description = "Kafka consumer group (offsets are committed on checkpoints). Default: ${DEFAULT-VALUE}")
+    public String groupId = "posmon-merchant-risk";
+
+    @Option(names = "--rules", description = "Directory of rule and policy files. Default: ${DEFAULT-VALUE}")
+    public Path rulesDir = Path.of("rules");
+
+    @Option(names = "--profiles-file", description = "Avro container file of MerchantProfile loaded at start-up (optional).")
+    public Path profilesFile;
+
+    @Option(names = "--parallelism", description = "Job parallelism. Default: ${DEFAULT-VALUE}")
+    public int parallelism = 2;
+
+    @Option(names = "--checkpoint-interval", description = "Checkpoint interval in milliseconds; alerts are committed on checkpoints. Default: ${DEFAULT-VALUE}")
+    public long checkpointIntervalMillis = 10_000;
+
+    @Option(names = "--checkpoint-dir", description = "Checkpoint storage URI. Default: ${DEFAULT-VALUE}")
+    public String checkpointDir = "file:///tmp/posmon/checkpoints";
+
+    @Option(names = "--state-backend", description = "rocksdb or hashmap. Default: ${DEFAULT-VALUE}")
+    public String stateBackend = "rocksdb";
+
+    @Option(names = "--delivery", description = "EXACTLY_ONCE (alerts visible to read_committed consumers at each checkpoint) or AT_LEAST_ONCE. Default: ${DEFAULT-VALUE}")
+    public DeliveryGuarantee delivery = DeliveryGuarantee.EXACTLY_ONCE;
+
+    @Option(names = "--from-earliest", negatable = true, description = "Start from the earliest offsets when the group has none (else latest). Default: ${DEFAULT-VALUE}")
+    public boolean fromEarliest = true;
+
+    /** Read the transactions topic up to its end offsets at start and then finish (tests, replays). */
+    public boolean bounded;
+
+    public MerchantRiskSettings() {
+    }
+}

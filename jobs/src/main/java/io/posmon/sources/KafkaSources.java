@@ -1,0 +1,59 @@
+package io.posmon.sources;
+
+import io.posmon.jobs.MerchantRiskSettings;
+import io.posmon.schema.DeadLetter;
+import io.posmon.schema.MerchantProfile;
+import io.posmon.schema.PosTransaction;
+import java.util.Properties;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.types.Either;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/** The job's Kafka inputs; bad records come out as dead letters, never as exceptions. */
+public final class KafkaSources {
+
+    private KafkaSources() {
+    }
+
+    public static KafkaSource<Either<DeadLetter, PosTransaction>> transactions(MerchantRiskSettings s) {
+        var builder = KafkaSource.<Either<DeadLetter, PosTransaction>>builder()
+                .setBootstrapServers(s.bootstrapServers)
+                .setTopics(s.transactionsTopic)
+                .setGroupId(s.groupId)
+                .setStartingOffsets(startingOffsets(s))
+                .setProperties(consumerProperties())
+                .setDeserializer(new AvroRecordDeserializer<>(PosTransaction.class, TransactionChecks::transactionProblem));
+        if (s.bounded) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    public static KafkaSource<Either<DeadLetter, MerchantProfile>> profiles(MerchantRiskSettings s) {
+        var builder = KafkaSource.<Either<DeadLetter, MerchantProfile>>builder()
+                .setBootstrapServers(s.bootstrapServers)
+                .setTopics(s.profilesTopic)
+                .setGroupId(s.groupId + "-profiles")
+                // A compacted topic holds the latest profile of every merchant: always read it whole.
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setProperties(consumerProperties())
+                .setDeserializer(new AvroRecordDeserializer<>(MerchantProfile.class, TransactionChecks::profileProblem));
+        if (s.bounded) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    private static OffsetsInitializer startingOffsets(MerchantRiskSettings s) {
+        return OffsetsInitializer.committedOffsets(s.fromEarliest ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST);
+    }
+
+    private static Properties consumerProperties() {
+        Properties p = new Properties();
+        // Only committed alerts and inputs written transactionally count.
+        p.setProperty("isolation.level", "read_committed");
+        p.setProperty("partition.discovery.interval.ms", "60000");
+        return p;
+    }
+}

@@ -1,0 +1,55 @@
+package io.posmon.sources;
+
+import io.posmon.carddata.PanGuard;
+import io.posmon.schema.MerchantProfile;
+import io.posmon.schema.PosTransaction;
+import java.util.Currency;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** What makes a decoded transaction or profile unusable; such records go to the dead-letter topic. */
+public final class TransactionChecks {
+
+    private static final Set<String> CURRENCIES = Currency.getAvailableCurrencies().stream()
+            .map(Currency::getCurrencyCode).collect(Collectors.toUnmodifiableSet());
+
+    private TransactionChecks() {
+    }
+
+    public static String transactionProblem(PosTransaction tx) {
+        if (tx.getTransactionId().isBlank()) {
+            return "transactionId is empty";
+        }
+        if (tx.getMerchantId().isBlank()) {
+            return "merchantId is empty";
+        }
+        if (tx.getAmountMinor() <= 0) {
+            return "amountMinor must be positive (the type says the direction), got " + tx.getAmountMinor();
+        }
+        if (!CURRENCIES.contains(tx.getCurrency())) {
+            return "unknown currency '" + tx.getCurrency() + "' (ISO 4217 expected)";
+        }
+        // Never let a clear card number into state or outputs: the record is dead-lettered, masked.
+        if (PanGuard.containsClearPan(tx.getMaskedPan()) || PanGuard.containsClearPan(tx.getCardToken())) {
+            return "a clear card number (PAN) in maskedPan or cardToken";
+        }
+        return null;
+    }
+
+    public static String profileProblem(MerchantProfile p) {
+        if (p.getMerchantId().isBlank()) {
+            return "merchantId is empty";
+        }
+        if (p.getMcc() == null || !p.getMcc().matches("\\d{4}")) {
+            return "mcc must be 4 digits, got '" + p.getMcc() + "'";
+        }
+        if (p.getFeeRateBps() < 0 || p.getFeeRateBps() > 10_000) {
+            return "feeRateBps must be between 0 and 10000, got " + p.getFeeRateBps();
+        }
+        Long own = p.getDailyCreditLimitMinor();
+        if (own != null && own <= 0) {
+            return "dailyCreditLimitMinor must be positive when set, got " + own;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,51 @@
+package io.posmon.sources;
+
+import io.posmon.operators.EngineConfig;
+import io.posmon.schema.DeadLetter;
+import io.posmon.schema.MerchantProfile;
+import io.posmon.schema.PosTransaction;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.types.Either;
+
+/** Event time for the two inputs. */
+public final class Watermarks {
+
+    private Watermarks() {
+    }
+
+    /**
+     * Transactions: bounded out-of-orderness from the engine policy; a partition idle for the
+     * configured time stops holding event time back. Dead letters carry no usable time and never
+     * move the watermark.
+     */
+    public static WatermarkStrategy<Either<DeadLetter, PosTransaction>> transactions(EngineConfig engine) {
+        return WatermarkStrategy.<Either<DeadLetter, PosTransaction>>forBoundedOutOfOrderness(
+                        Duration.ofMillis(engine.maxOutOfOrdernessMillis()))
+                .withTimestampAssigner((e, kafkaTime) -> e.isRight() ? e.right().getEventTime().toEpochMilli() : Long.MIN_VALUE)
+                .withIdleness(Duration.ofMillis(engine.sourceIdleTimeoutMillis()));
+    }
+
+    /**
+     * Profiles are reference data, not events: they apply as they arrive. Their input declares
+     * the end of time so it never holds back the transactions' event time in the joined operator.
+     */
+    public static WatermarkStrategy<Either<DeadLetter, MerchantProfile>> profiles() {
+        return WatermarkStrategy.<Either<DeadLetter, MerchantProfile>>forGenerator(ctx -> new EndOfTime<>())
+                .withTimestampAssigner((e, kafkaTime) -> kafkaTime);
+    }
+
+    private static final class EndOfTime<T> implements WatermarkGenerator<T> {
+        @Override
+        public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            output.emitWatermark(new Watermark(Long.MAX_VALUE));
+        }
+    }
+}
