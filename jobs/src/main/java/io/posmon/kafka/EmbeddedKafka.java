@@ -1,5 +1,7 @@
 package io.posmon.kafka;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -34,7 +36,14 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
                 .setDeleteOnClose(true)
                 .build();
-        cluster.format();
+        // Kafka's storage formatter prints to standard out; keep the demo's console for alerts.
+        PrintStream console = System.out;
+        try {
+            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+            cluster.format();
+        } finally {
+            System.setOut(console);
+        }
         cluster.startup();
         cluster.waitForReadyBrokers();
         return new EmbeddedKafka(cluster);

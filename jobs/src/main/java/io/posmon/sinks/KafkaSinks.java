@@ -4,14 +4,10 @@ import io.posmon.jobs.MerchantRiskSettings;
 import io.posmon.schema.DeadLetter;
 import io.posmon.schema.MerchantAlert;
 import io.posmon.schema.PosTransaction;
-import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.formats.avro.AvroSerializationSchema;
 
 /** The job's Kafka outputs, Avro binary values keyed so one merchant's records stay in order. */
 public final class KafkaSinks {
@@ -35,27 +31,18 @@ public final class KafkaSinks {
     }
 
     private static <T extends SpecificRecordBase> KafkaSink<T> sink(
-            MerchantRiskSettings s, String topic, Class<T> type, KeyOf<T> key, String name) {
+            MerchantRiskSettings s, String topic, Class<T> type, AvroRecordSerializer.KeyOf<T> key, String name) {
         Properties producer = new Properties();
         producer.setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
         producer.setProperty("enable.idempotence", "true");
         var builder = KafkaSink.<T>builder()
                 .setBootstrapServers(s.bootstrapServers)
                 .setKafkaProducerConfig(producer)
-                .setRecordSerializer(KafkaRecordSerializationSchema.<T>builder()
-                        .setTopic(topic)
-                        .setKeySerializationSchema((SerializationSchema<T>) r -> key.of(r).getBytes(StandardCharsets.UTF_8))
-                        .setValueSerializationSchema(AvroSerializationSchema.forSpecific(type))
-                        .build())
+                .setRecordSerializer(new AvroRecordSerializer<>(topic, type, key))
                 .setDeliveryGuarantee(s.delivery);
         if (s.delivery == DeliveryGuarantee.EXACTLY_ONCE) {
             builder.setTransactionalIdPrefix(s.groupId + "-" + name);
         }
         return builder.build();
-    }
-
-    @FunctionalInterface
-    private interface KeyOf<T> extends java.io.Serializable {
-        String of(T record);
     }
 }

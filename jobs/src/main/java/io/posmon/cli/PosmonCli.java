@@ -1,0 +1,156 @@
+package io.posmon.cli;
+
+import io.posmon.demo.Demo;
+import io.posmon.jobs.FlinkSetup;
+import io.posmon.jobs.MerchantRiskJob;
+import io.posmon.jobs.MerchantRiskSettings;
+import io.posmon.rules.parser.RuleFileException;
+import io.posmon.rules.parser.RuleProblem;
+import io.posmon.rules.parser.RuleSetLoader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The {@code posmon} command line. */
+@Command(name = "posmon", mixinStandardHelpOptions = true, version = "posmon 0.1.0",
+        description = "Streaming POS transaction monitoring for card acquirers, on Apache Flink.",
+        subcommands = {PosmonCli.DemoCommand.class, PosmonCli.RunCommand.class, PosmonCli.RulesCommand.class})
+public final class PosmonCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new PosmonCli())
+                .registerConverter(Duration.class, PosmonCli::duration)
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    if (e instanceof RuleFileException r) {
+                        cmd.getErr().println("The rules have problems; nothing was started:");
+                        r.problems().forEach(p -> cmd.getErr().println("  " + p));
+                        return 2;
+                    }
+                    throw e;
+                });
+        System.exit(cli.execute(args));
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static Duration duration(String text) {
+        String t = text.trim().toLowerCase();
+        if (t.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+        }
+        long n = Long.parseLong(t.substring(0, t.length() - 1));
+        return switch (t.charAt(t.length() - 1)) {
+            case 's' -> Duration.ofSeconds(n);
+            case 'm' -> Duration.ofMinutes(n);
+            case 'h' -> Duration.ofHours(n);
+            default -> throw new CommandLine.TypeConversionException("'" + text + "' is not a duration (e.g. 90s, 5m)");
+        };
+    }
+
+    @Command(name = "demo", mixinStandardHelpOptions = true,
+            description = "Runs the merchant risk job on an in-process Kafka broker and Flink MiniCluster, "
+                    + "with synthetic traffic, and prints alerts as they arrive.")
+    static final class DemoCommand implements Callable<Integer> {
+        @Option(names = "--duration", defaultValue = "60s", description = "How long to feed traffic (e.g. 60s, 5m). Default: ${DEFAULT-VALUE}")
+        Duration duration;
+
+        @Option(names = "--rate", defaultValue = "400", description = "Transactions per second. Default: ${DEFAULT-VALUE}")
+        double rate;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Seed of the traffic generator. Default: ${DEFAULT-VALUE}")
+        long seed;
+
+        @Option(names = "--merchants", defaultValue = "2000", description = "Number of merchants. Default: ${DEFAULT-VALUE}")
+        int merchants;
+
+        @Option(names = "--rules", defaultValue = "rules", description = "Rules directory. Default: ${DEFAULT-VALUE}")
+        Path rules;
+
+        @Option(names = "--checkpoint-interval", defaultValue = "2000",
+                description = "Checkpoint interval in ms; alerts appear when their checkpoint commits. Default: ${DEFAULT-VALUE}")
+        long checkpointInterval;
+
+        @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism. Default: ${DEFAULT-VALUE}")
+        int parallelism;
+
+        @Override
+        public Integer call() throws Exception {
+            boolean ok = new Demo(new Demo.Options(duration, rate, seed, merchants, rules, checkpointInterval, parallelism),
+                    System.out).run();
+            return ok ? 0 : 1;
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true, description = "Runs a job against an external Kafka.",
+            subcommands = {MerchantRiskCommand.class})
+    static final class RunCommand implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(System.out);
+        }
+    }
+
+    @Command(name = "merchant-risk", mixinStandardHelpOptions = true,
+            description = "The merchant risk job on an external Kafka, in a local Flink runtime in this JVM.")
+    static final class MerchantRiskCommand implements Callable<Integer> {
+        @Mixin
+        MerchantRiskSettings settings = new MerchantRiskSettings();
+
+        @Override
+        public Integer call() throws Exception {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.configuration(settings));
+            MerchantRiskJob.onKafka(settings).build(env);
+            env.execute("posmon merchant risk");
+            return 0;
+        }
+    }
+
+    @Command(name = "rules", mixinStandardHelpOptions = true, description = "Work with rule files.",
+            subcommands = {ValidateCommand.class})
+    static final class RulesCommand implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(System.out);
+        }
+    }
+
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+            description = "Checks a rules directory without starting Flink: prints file:line:column: message per problem.")
+    static final class ValidateCommand implements Callable<Integer> {
+        @Parameters(index = "0", defaultValue = "rules", description = "Rules directory. Default: ${DEFAULT-VALUE}")
+        Path dir;
+
+        @Override
+        public Integer call() {
+            List<RuleProblem> problems = new ArrayList<>();
+            var ruleSet = RuleSetLoader.load(dir, problems);
+            problems.forEach(System.out::println);
+            if (problems.isEmpty()) {
+                System.out.printf("%s: %d rules, no problems%n", dir, ruleSet.rules().size());
+                return 0;
+            }
+            System.out.printf("%d problem(s)%n", problems.size());
+            return 1;
+        }
+    }
+}
