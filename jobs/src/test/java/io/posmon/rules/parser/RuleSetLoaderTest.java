@@ -1,0 +1,150 @@
+package io.posmon.rules.parser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.posmon.rules.compiler.CompiledRules;
+import io.posmon.rules.compiler.RuleCompiler;
+import io.posmon.rules.model.RuleSet;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The shipped rules load cleanly; each directory under broken-rules/ (a copy of the shipped engine.yaml and
+ * mcc-groups.yaml plus a small merchant-risk.yaml, with exactly one defect) is refused with the file, line and
+ * reason a rule author needs to fix it.
+ */
+class RuleSetLoaderTest {
+
+    static final Path SHIPPED = Path.of("../rules");
+
+    @Test
+    void shippedRulesLoadWithoutProblemsAndCompile() throws Exception {
+        List<RuleProblem> problems = new ArrayList<>();
+        RuleSet rules = RuleSetLoader.load(SHIPPED, problems);
+
+        assertThat(problems).isEmpty();
+        assertThat(rules.engine().timeZone().getId()).isEqualTo("Asia/Shanghai");
+        CompiledRules compiled = RuleCompiler.compile(rules);
+        assertThat(compiled.rules()).extracting(r -> r.id()).containsExactlyInAnyOrder(
+                "daily-credit-limit", "volume-jump", "large-round-amounts",
+                "suspended-merchant-activity", "personal-settlement-account");
+        assertThat(compiled.keyedChecks()).hasSize(4);
+        assertThat(compiled.patterns()).hasSize(1);
+    }
+
+    @ParameterizedTest(name = "{0}: {1}:{2} \"{3}\"")
+    @CsvSource(delimiter = '|', textBlock = """
+            yaml-syntax            | merchant-risk.yaml | 11 | not valid YAML
+            unknown-kind           | merchant-risk.yaml |  4 | unknown rule kind 'DAILY_LIMIT'
+            missing-severity       | merchant-risk.yaml |  3 | missing 'severity'
+            misspelled-severity    | merchant-risk.yaml |  5 | "HGH"
+            amount-three-decimals  | merchant-risk.yaml | 23 | amount 20000.005 has more decimals than CNY allows (2)
+            warning-percent-120    | merchant-risk.yaml | 10 | warningPercent must be between 1 and 99, got 120
+            duplicate-ids          | merchant-risk.yaml | 10 | rule id 'suspended-merchant-activity' is used by another rule
+            limits-missing-group   | merchant-risk.yaml | 12 | 'limits' has no row for MCC group(s) [TRAVEL]
+            row-missing-scale      | merchant-risk.yaml | 15 | row 'RETAIL' has no value for [LARGE]
+            overlapping-mcc        | mcc-groups.yaml    | 12 | MCC 5411 is in group 'GROCERY' and in group 'RETAIL'
+            invalid-time-zone      | engine.yaml        |  6 | 'Asia/Peking' is not a time zone
+            duration-without-unit  | merchant-risk.yaml | 11 | a duration needs a unit
+            ratio-not-above-one    | merchant-risk.yaml | 14 | ratio must be above 1
+            min-count-one          | merchant-risk.yaml | 10 | minCount must be between 2 and 1000, got 1
+            suspended-lists-active | merchant-risk.yaml |  9 | ACTIVE merchants may transact
+            unknown-currency       | merchant-risk.yaml |  9 | 'RMB' is not an ISO 4217 currency code
+            empty-file             | merchant-risk.yaml |  1 | empty file
+            """)
+    void brokenRuleFileIsRefusedAtTheDefect(String caseDir, String file, int line, String message) throws Exception {
+        Path dir = broken(caseDir);
+
+        assertThatThrownBy(() -> RuleSetLoader.load(dir)).isInstanceOf(RuleFileException.class);
+        assertThat(problems(dir))
+                .as("problems for %s", caseDir)
+                .anySatisfy(p -> {
+                    assertThat(p.file().getFileName()).hasToString(file);
+                    assertThat(p.line()).isEqualTo(line);
+                    assertThat(p.message()).contains(message);
+                });
+    }
+
+    /** Semantic defects (found after binding) are reported once, with no follow-on noise. */
+    @ParameterizedTest
+    @ValueSource(strings = {"missing-severity", "amount-three-decimals", "warning-percent-120", "duplicate-ids",
+            "limits-missing-group", "row-missing-scale", "overlapping-mcc", "ratio-not-above-one", "min-count-one",
+            "suspended-lists-active", "unknown-currency"})
+    void aSemanticDefectIsReportedExactlyOnce(String caseDir) throws Exception {
+        assertThat(problems(broken(caseDir))).hasSize(1);
+    }
+
+    @Disabled("BUG: a file that fails to bind adds a false follow-on problem at engine.yaml:1:1 - e.g. "
+            + "broken-rules/unknown-kind reports \"no rules in <dir>\" although merchant-risk.yaml holds a rule, and "
+            + "broken-rules/invalid-time-zone reports \"no 'engine:' section in <dir>\" although engine.yaml has one. "
+            + "RuleSetLoader.load treats a file that failed to parse as absent. Expected: one problem per defect.")
+    @ParameterizedTest
+    @ValueSource(strings = {"yaml-syntax", "unknown-key", "unknown-kind", "misspelled-severity", "invalid-time-zone",
+            "duration-without-unit", "empty-file"})
+    void aBindingDefectIsReportedExactlyOnce(String caseDir) throws Exception {
+        assertThat(problems(broken(caseDir))).hasSize(1);
+    }
+
+    @Test
+    void unknownKeyInARuleNamesTheKeyAndTheKeysThatAreAllowed() throws Exception {
+        assertThat(problems(broken("unknown-key"))).anySatisfy(p -> {
+            assertThat(p.file().getFileName()).hasToString("merchant-risk.yaml");
+            assertThat(p.message()).isEqualTo(
+                    "unknown key 'owner' (expected one of: action, description, id, kind, params, severity)");
+        });
+    }
+
+    @Disabled("BUG: an unknown key in a rule is reported where the rule's mapping ENDS, not at the key. In "
+            + "broken-rules/unknown-key 'owner:' is on line 7 but the problem says merchant-risk.yaml:11:1 - a line "
+            + "past the end of the 10-line file. With the key in a rule that is not the last (shipped "
+            + "merchant-risk.yaml, 'owner: me' added after line 59 in volume-jump) the problem points at the NEXT "
+            + "rule's '- id: large-round-amounts'. fromJackson uses the exception's parser location, which for a "
+            + "polymorphic (kind-typed) record is the end of the buffered object; the key's own position is in "
+            + "SourceLocations under /rules/<i>/owner.")
+    @Test
+    void unknownKeyInARuleIsReportedOnTheKeysLine() throws Exception {
+        assertThat(problems(broken("unknown-key"))).anySatisfy(p -> {
+            assertThat(p.message()).contains("unknown key 'owner'");
+            assertThat(p.line()).isEqualTo(7);
+        });
+    }
+
+    @Disabled("BUG: the YAML syntax message is cut to its first line. broken-rules/yaml-syntax (a flow list "
+            + "'[SUSPENDED, TERMINATED' opened on line 9 and never closed) is reported as "
+            + "\"merchant-risk.yaml:11:7: not valid YAML: while parsing a flow sequence\": line 11 is the healthy "
+            + "'- id: personal-settlement-account', and the dropped lines said what was wrong (\"expected ',' or ']'\") "
+            + "and where the list started (line 9). fromJackson's replaceAll(\"\\\\s*\\\\n.*\", \"\") removes them.")
+    @Test
+    void yamlSyntaxErrorSaysWhatWasExpectedAndWhereTheListStarted() throws Exception {
+        assertThat(problems(broken("yaml-syntax"))).anySatisfy(p -> {
+            assertThat(p.message()).contains("expected ',' or ']'");
+            assertThat(p.message()).contains("line 9");
+        });
+    }
+
+    @Test
+    void aDirectoryWithoutYamlFilesIsRefused(@org.junit.jupiter.api.io.TempDir Path empty) {
+        assertThat(problems(empty)).singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("no *.yaml rule files"));
+    }
+
+    static Path broken(String caseDir) throws URISyntaxException {
+        var url = RuleSetLoaderTest.class.getResource("/broken-rules/" + caseDir);
+        assertThat(url).as("test resource broken-rules/%s", caseDir).isNotNull();
+        return Path.of(url.toURI());
+    }
+
+    static List<RuleProblem> problems(Path dir) {
+        List<RuleProblem> problems = new ArrayList<>();
+        RuleSetLoader.load(dir, problems);
+        return problems;
+    }
+}
