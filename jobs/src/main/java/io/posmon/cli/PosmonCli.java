@@ -89,9 +89,9 @@ public final class PosmonCli implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            boolean ok = new Demo(new Demo.Options(duration, rate, seed, merchants, rules, checkpointInterval, parallelism),
+            var result = new Demo(new Demo.Options(duration, rate, seed, merchants, rules, checkpointInterval, parallelism),
                     System.out).run();
-            return ok ? 0 : 1;
+            return result.jobRanToEnd() ? 0 : 1;
         }
     }
 

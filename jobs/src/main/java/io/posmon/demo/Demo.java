@@ -41,6 +41,11 @@ public final class Demo {
                           long checkpointIntervalMillis, int parallelism) {
     }
 
+    /** What the demo saw: every alert, the kinds among them, and normal merchants that were alerted (should be none). */
+    public record Result(boolean jobRanToEnd, List<MerchantAlert> alerts, Set<AlertKind> kinds,
+                         Set<String> normalMerchantsAlerted, long transactionsSent) {
+    }
+
     private final Options options;
     private final PrintStream out;
 
@@ -49,8 +54,8 @@ public final class Demo {
         this.out = out;
     }
 
-    /** Runs the demo to its end; returns true when the job ran to the end without failing. */
-    public boolean run() throws Exception {
+    /** Runs the demo for its duration and prints a summary. */
+    public Result run() throws Exception {
         MerchantRiskSettings s = new MerchantRiskSettings();
         s.rulesDir = options.rulesDir();
         s.parallelism = options.parallelism();
@@ -118,12 +123,12 @@ public final class Demo {
             if (!failed) {
                 client.cancel().get();
             }
-            summary(console.received(), generator, s, feeder.sent());
-            return !failed;
+            return summary(!failed, console.received(), generator, s, feeder.sent());
         }
     }
 
-    private void summary(List<MerchantAlert> alerts, TrafficGenerator generator, MerchantRiskSettings s, long sent) {
+    private Result summary(boolean ok, List<MerchantAlert> alerts, TrafficGenerator generator, MerchantRiskSettings s,
+                           long sent) {
         out.println();
         out.printf("Summary: %,d transactions sent, %d alerts%n", sent, alerts.size());
         AlertConsole.perRule(alerts).forEach((rule, n) -> out.printf("  %-40s %5d%n", rule, n));
@@ -138,6 +143,7 @@ public final class Demo {
         out.printf("  dead letters: %d, late transactions: %d%n",
                 AvroKafka.readAll(s.bootstrapServers, s.deadLetterTopic, DeadLetter.class).size(),
                 AvroKafka.readAll(s.bootstrapServers, s.lateTopic, PosTransaction.class).size());
+        return new Result(ok, alerts, kinds, normalAlerted, sent);
     }
 
     private static int freePort() throws Exception {

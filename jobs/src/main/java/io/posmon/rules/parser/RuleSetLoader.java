@@ -3,6 +3,7 @@ package io.posmon.rules.parser;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -52,6 +53,7 @@ public final class RuleSetLoader {
         List<ProblemCollector> ruleAt = new ArrayList<>();
         List<String> rulePointers = new ArrayList<>();
 
+        int unreadable = 0;
         for (Path file : files) {
             String text;
             try {
@@ -71,9 +73,11 @@ public final class RuleSetLoader {
                 parsed = YAML.readValue(text, RuleFile.class);
             } catch (JsonProcessingException e) {
                 problems.add(fromJackson(file, e));
+                unreadable++;
                 continue;
             } catch (IOException e) {
                 problems.add(new RuleProblem(file, 1, 1, "cannot read: " + e.getMessage()));
+                unreadable++;
                 continue;
             }
             if (parsed == null || (parsed.engine() == null && parsed.mccGroups() == null && parsed.rules() == null)) {
@@ -110,18 +114,20 @@ public final class RuleSetLoader {
         }
 
         Path first = files.isEmpty() ? directory : files.get(0);
-        if (engine == null) {
+        // A file that did not parse may hold the missing section: do not report the same fault twice.
+        boolean sectionsKnown = unreadable == 0;
+        if (engine == null && sectionsKnown) {
             problems.add(new RuleProblem(first, 1, 1, "no 'engine:' section in " + directory + " (time zone, lateness, ...)"));
-        } else {
+        } else if (engine != null) {
             RuleSetValidator.engine(engine, engineAt, "/engine");
         }
         Set<String> groups = Set.of();
-        if (mccGroups == null) {
+        if (mccGroups == null && sectionsKnown) {
             problems.add(new RuleProblem(first, 1, 1, "no 'mccGroups:' section in " + directory));
-        } else {
+        } else if (mccGroups != null) {
             groups = RuleSetValidator.mccGroups(mccGroups, mccAt, "/mccGroups");
         }
-        if (rules.isEmpty() && !files.isEmpty()) {
+        if (rules.isEmpty() && !files.isEmpty() && sectionsKnown) {
             problems.add(new RuleProblem(first, 1, 1, "no rules in " + directory));
         }
         for (int i = 0; i < rules.size(); i++) {
@@ -167,6 +173,10 @@ public final class RuleSetLoader {
                     ? "rule has no 'kind'"
                     : "unknown rule kind '" + t.getTypeId() + "' (expected one of: DAILY_CREDIT_LIMIT, VOLUME_JUMP, "
                             + "LARGE_ROUND_AMOUNTS, SUSPENDED_MERCHANT_ACTIVITY, PERSONAL_SETTLEMENT_ACCOUNT)";
+        } else if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
+            message = "'" + f.getValue() + "' is not one of: " + java.util.Arrays.stream(f.getTargetType().getEnumConstants())
+                    .map(Object::toString).collect(Collectors.joining(", "))
+                    + (f.getPath().isEmpty() ? "" : " (at '" + pathOf(f) + "')");
         } else {
             message = e.getOriginalMessage()
                     .replaceAll("`[\\w.$]*\\.(\\w+)`", "$1")

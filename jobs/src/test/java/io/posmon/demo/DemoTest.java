@@ -1,0 +1,36 @@
+package io.posmon.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.posmon.schema.AlertKind;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The README's first command, shortened: the demo on its in-process Kafka and MiniCluster shows
+ * every kind of alert within its first 20 seconds and none for a normal merchant.
+ */
+class DemoTest {
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void demoShowsEveryKindOfAlertAndNoneForNormalMerchants() throws Exception {
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        Demo.Result result = new Demo(
+                new Demo.Options(Duration.ofSeconds(20), 400, 42, 2000, Path.of("../rules"), 1000, 2),
+                new PrintStream(console, true, StandardCharsets.UTF_8)).run();
+
+        assertThat(result.jobRanToEnd()).isTrue();
+        assertThat(result.kinds()).containsExactlyInAnyOrder(AlertKind.values());
+        assertThat(result.normalMerchantsAlerted()).isEmpty();
+        assertThat(console.toString(StandardCharsets.UTF_8))
+                .contains("kinds of alert seen: 5 of 5")
+                .contains("normal merchants alerted: 0");
+    }
+}

@@ -1,0 +1,90 @@
+package io.posmon.operators;
+
+import io.posmon.rules.compiler.CompiledRules;
+import io.posmon.rules.compiler.RuleCompiler;
+import io.posmon.rules.parser.RuleSetLoader;
+import io.posmon.schema.MerchantAlert;
+import io.posmon.schema.MerchantProfile;
+import io.posmon.schema.PosTransaction;
+import io.posmon.testing.Tx;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+
+/**
+ * {@link MerchantRiskFunction} built from the shipped rules on Flink's keyed two-input test harness:
+ * transactions on input 1 (timestamped with their event time), profiles on input 2.
+ */
+final class RiskHarness implements AutoCloseable {
+
+    static final CompiledRules RULES = compileShipped();
+
+    private final KeyedTwoInputStreamOperatorTestHarness<String, PosTransaction, MerchantProfile, MerchantAlert> harness;
+
+    RiskHarness() throws Exception {
+        MerchantRiskFunction function = new MerchantRiskFunction(
+                RULES.engine(), RULES.mccGroups(), RULES.keyedChecks(), RULES.patterns(), null);
+        harness = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+                function, PosTransaction::getMerchantId, MerchantProfile::getMerchantId, Types.STRING);
+    }
+
+    private static CompiledRules compileShipped() {
+        try {
+            return RuleCompiler.compile(RuleSetLoader.load(Path.of("../rules")));
+        } catch (Exception e) {
+            throw new IllegalStateException("shipped rules do not load", e);
+        }
+    }
+
+    static String version(String ruleId) {
+        return RULES.rules().stream().filter(r -> r.id().equals(ruleId)).findFirst().orElseThrow().version();
+    }
+
+    RiskHarness profile(MerchantProfile p) throws Exception {
+        harness.processElement2(p, p.getUpdatedAt() == null ? 0L : p.getUpdatedAt().toEpochMilli());
+        return this;
+    }
+
+    RiskHarness tx(PosTransaction... txs) throws Exception {
+        for (PosTransaction t : txs) {
+            harness.processElement1(t, t.getEventTime().toEpochMilli());
+        }
+        return this;
+    }
+
+    /** Transactions' event time reaches {@code at}; the profile input, like the job's, is at the end of time. */
+    RiskHarness watermark(Instant at) throws Exception {
+        harness.processWatermark2(new Watermark(Long.MAX_VALUE));
+        harness.processWatermark1(new Watermark(at.toEpochMilli()));
+        return this;
+    }
+
+    RiskHarness watermark(String localTime) throws Exception {
+        return watermark(Tx.local(localTime));
+    }
+
+    List<MerchantAlert> alerts() {
+        return harness.extractOutputValues();
+    }
+
+    List<MerchantAlert> alerts(String ruleId) {
+        return alerts().stream().filter(a -> a.getRuleId().equals(ruleId)).collect(Collectors.toList());
+    }
+
+    List<PosTransaction> late() {
+        return harness.getSideOutput(MerchantRiskFunction.LATE) == null ? List.of()
+                : harness.getSideOutput(MerchantRiskFunction.LATE).stream().map(StreamRecord::getValue)
+                        .collect(Collectors.toList());
+    }
+
+    @Override
+    public void close() throws Exception {
+        harness.close();
+    }
+}
