@@ -35,8 +35,9 @@ public final class KafkaSources {
                 .setBootstrapServers(s.bootstrapServers)
                 .setTopics(s.profilesTopic)
                 .setGroupId(s.groupId + "-profiles")
-                // A compacted topic holds the latest profile of every merchant: always read it whole.
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                // A compacted topic holds the latest profile of every merchant: a fresh start reads it
+                // whole (a restore from a checkpoint resumes at the checkpointed offsets instead).
+                .setStartingOffsets(OffsetsInitializer.earliest())
                 .setProperties(consumerProperties())
                 .setDeserializer(new AvroRecordDeserializer<>(MerchantProfile.class, TransactionChecks::profileProblem));
         if (s.bounded) {
