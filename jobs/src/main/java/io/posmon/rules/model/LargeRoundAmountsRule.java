@@ -20,5 +20,9 @@ public record LargeRoundAmountsRule(
             BigDecimal minAmount,
             BigDecimal multipleOf,
             Set<CardType> cardTypes) {
+        /** Declaration order, whatever order the author wrote: the rule's version must not depend on it. */
+        public Params {
+            cardTypes = EnumSets.ordered(cardTypes, CardType.class);
+        }
     }
 }

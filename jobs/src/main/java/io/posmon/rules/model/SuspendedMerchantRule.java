@@ -12,5 +12,9 @@ public record SuspendedMerchantRule(
         Params params) implements RuleDefinition {
 
     public record Params(Set<MerchantStatus> statuses) {
+        /** Declaration order, whatever order the author wrote: the rule's version must not depend on it. */
+        public Params {
+            statuses = EnumSets.ordered(statuses, MerchantStatus.class);
+        }
     }
 }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.posmon.rules.model.EngineSettings;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import io.posmon.rules.model.MccGroups;
 import io.posmon.rules.model.RuleDefinition;
 import io.posmon.rules.model.RuleSet;
@@ -68,11 +70,23 @@ public final class RuleSetLoader {
             }
             RuleFile parsed;
             ProblemCollector at;
+            SourceLocations locations;
             try {
-                at = new ProblemCollector(file, SourceLocations.scan(YAML.getFactory(), text), problems);
+                locations = SourceLocations.scan(YAML.getFactory(), text);
+            } catch (JsonProcessingException e) {
+                problems.add(fromJackson(file, e, null));
+                unreadable++;
+                continue;
+            } catch (IOException e) {
+                problems.add(new RuleProblem(file, 1, 1, "cannot read: " + e.getMessage()));
+                unreadable++;
+                continue;
+            }
+            at = new ProblemCollector(file, locations, problems);
+            try {
                 parsed = YAML.readValue(text, RuleFile.class);
             } catch (JsonProcessingException e) {
-                problems.add(fromJackson(file, e));
+                problems.add(fromJackson(file, e, locations));
                 unreadable++;
                 continue;
             } catch (IOException e) {
@@ -158,9 +172,24 @@ public final class RuleSetLoader {
         }
     }
 
-    /** Turns Jackson's message into one line an analyst can act on. */
-    private static RuleProblem fromJackson(Path file, JsonProcessingException e) {
+    /**
+     * Turns Jackson's message into one line an analyst can act on, placed at the key it is about:
+     * Jackson's own position is where its parser stopped, which for a rule (buffered to read its
+     * kind first) is the end of the rule.
+     */
+    private static RuleProblem fromJackson(Path file, JsonProcessingException e, SourceLocations locations) {
+        if (e.getCause() instanceof MarkedYAMLException yaml) {
+            return fromYamlSyntax(file, yaml);
+        }
         JsonLocation location = e.getLocation();
+        if (e instanceof JsonMappingException m && locations != null && !m.getPath().isEmpty()) {
+            // A wrong rule kind is reported on its 'kind' key, not at the start of the rule.
+            String pointer = pointerOf(m) + (e instanceof InvalidTypeIdException ? "/kind" : "");
+            JsonLocation atKey = locations.find(pointer);
+            if (atKey != null) {
+                location = atKey;
+            }
+        }
         int line = location == null ? 1 : Math.max(1, location.getLineNr());
         int column = location == null ? 1 : Math.max(1, location.getColumnNr());
         String message;
@@ -188,6 +217,32 @@ public final class RuleSetLoader {
             }
         }
         return new RuleProblem(file, line, column, message);
+    }
+
+    /** "not valid YAML: expected ',' or ']' (in the flow sequence started at line 9, column 17)". */
+    private static RuleProblem fromYamlSyntax(Path file, MarkedYAMLException yaml) {
+        Mark at = yaml.getProblemMark() != null ? yaml.getProblemMark() : yaml.getContextMark();
+        StringBuilder message = new StringBuilder("not valid YAML: ")
+                .append(yaml.getProblem() == null ? "syntax error" : yaml.getProblem());
+        if (yaml.getContext() != null) {
+            message.append(" (").append(yaml.getContext().replaceFirst("^while parsing (an? )?", "in the "));
+            Mark context = yaml.getContextMark();
+            if (context != null) {
+                message.append(" started at line ").append(context.getLine() + 1)
+                        .append(", column ").append(context.getColumn() + 1);
+            }
+            message.append(')');
+        }
+        return new RuleProblem(file, at == null ? 1 : at.getLine() + 1, at == null ? 1 : at.getColumn() + 1,
+                message.toString());
+    }
+
+    private static String pointerOf(JsonMappingException m) {
+        StringBuilder pointer = new StringBuilder();
+        for (JsonMappingException.Reference ref : m.getPath()) {
+            pointer.append('/').append(ref.getFieldName() != null ? ref.getFieldName() : String.valueOf(ref.getIndex()));
+        }
+        return pointer.toString();
     }
 
     private static String pathOf(JsonMappingException m) {
