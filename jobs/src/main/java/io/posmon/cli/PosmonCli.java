@@ -2,8 +2,8 @@ package io.posmon.cli;
 
 import io.posmon.demo.Demo;
 import io.posmon.jobs.FlinkSetup;
-import io.posmon.jobs.MerchantRiskJob;
-import io.posmon.jobs.MerchantRiskSettings;
+import io.posmon.jobs.PosmonJob;
+import io.posmon.jobs.JobSettings;
 import io.posmon.rules.parser.RuleFileException;
 import io.posmon.rules.parser.RuleProblem;
 import io.posmon.rules.parser.RuleSetLoader;
@@ -96,7 +96,7 @@ public final class PosmonCli implements Runnable {
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true, description = "Runs a job against an external Kafka.",
-            subcommands = {MerchantRiskCommand.class})
+            subcommands = {MerchantRiskCommand.class, ContributionsCommand.class, AllCommand.class})
     static final class RunCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -107,18 +107,63 @@ public final class PosmonCli implements Runnable {
         }
     }
 
-    @Command(name = "merchant-risk", mixinStandardHelpOptions = true,
-            description = "The merchant risk job on an external Kafka, in a local Flink runtime in this JVM.")
-    static final class MerchantRiskCommand implements Callable<Integer> {
+    /** Runs the job with the chosen pipelines in a local Flink runtime in this JVM. */
+    abstract static class PipelineCommand implements Callable<Integer> {
         @Mixin
-        MerchantRiskSettings settings = new MerchantRiskSettings();
+        JobSettings settings = new JobSettings();
+
+        abstract boolean risk();
+
+        abstract boolean contributions();
 
         @Override
         public Integer call() throws Exception {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.configuration(settings));
-            MerchantRiskJob.onKafka(settings).build(env);
-            env.execute("posmon merchant risk");
+            PosmonJob.onKafka(settings, risk(), contributions()).build(env);
+            env.execute("posmon");
             return 0;
+        }
+    }
+
+    @Command(name = "merchant-risk", mixinStandardHelpOptions = true,
+            description = "The merchant risk pipeline (alerts) on an external Kafka, in a local Flink runtime in this JVM.")
+    static final class MerchantRiskCommand extends PipelineCommand {
+        @Override
+        boolean risk() {
+            return true;
+        }
+
+        @Override
+        boolean contributions() {
+            return false;
+        }
+    }
+
+    @Command(name = "contributions", mixinStandardHelpOptions = true,
+            description = "The contribution pipeline (customer and merchant contributions, tier changes) on an external Kafka.")
+    static final class ContributionsCommand extends PipelineCommand {
+        @Override
+        boolean risk() {
+            return false;
+        }
+
+        @Override
+        boolean contributions() {
+            return true;
+        }
+    }
+
+    @Command(name = "all", mixinStandardHelpOptions = true,
+            description = "Both pipelines in one job: one read of Kafka, one decode, one per-merchant operator.")
+    static final class AllCommand extends PipelineCommand {
+        @Override
+        boolean risk() {
+            return true;
+        }
+
+        @Override
+        boolean contributions() {
+            return true;
         }
     }
 

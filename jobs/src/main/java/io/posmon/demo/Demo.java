@@ -3,8 +3,8 @@ package io.posmon.demo;
 import io.posmon.demo.generator.GeneratorSettings;
 import io.posmon.demo.generator.TrafficGenerator;
 import io.posmon.jobs.FlinkSetup;
-import io.posmon.jobs.MerchantRiskJob;
-import io.posmon.jobs.MerchantRiskSettings;
+import io.posmon.jobs.PosmonJob;
+import io.posmon.jobs.JobSettings;
 import io.posmon.kafka.AvroKafka;
 import io.posmon.kafka.EmbeddedKafka;
 import io.posmon.kafka.Topics;
@@ -56,7 +56,7 @@ public final class Demo {
 
     /** Runs the demo for its duration and prints a summary. */
     public Result run() throws Exception {
-        MerchantRiskSettings s = new MerchantRiskSettings();
+        JobSettings s = new JobSettings();
         s.rulesDir = options.rulesDir();
         s.parallelism = options.parallelism();
         s.checkpointIntervalMillis = options.checkpointIntervalMillis();
@@ -68,8 +68,8 @@ public final class Demo {
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              KafkaProducer<byte[], byte[]> producer = AvroKafka.producer(kafka.bootstrapServers())) {
             s.bootstrapServers = kafka.bootstrapServers();
-            Topics.createMerchantRiskTopics(s.bootstrapServers, s, 2);
-            MerchantRiskJob job = MerchantRiskJob.onKafka(s);
+            Topics.createTopics(s.bootstrapServers, s, 2);
+            PosmonJob job = PosmonJob.onKafka(s, true, true);
             ZoneId zone = job.rules().engine().zone();
 
             GeneratorSettings defaults = GeneratorSettings.defaults();
@@ -86,15 +86,20 @@ public final class Demo {
             conf.set(RestOptions.PORT, port);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
             job.build(env);
-            JobClient client = env.executeAsync("posmon merchant risk (demo)");
+            JobClient client = env.executeAsync("posmon (demo)");
 
             out.printf("Kafka %s | Flink web UI http://localhost:%d | %d rules | %d merchants, %.0f tx/s, "
                             + "simulated clock x%.0f from %s%n",
                     s.bootstrapServers, port, job.rules().rules().size(), profiles.size(), gs.ratePerSecond(),
                     gs.speed(), gs.simulatedStart().atZone(zone).toLocalDateTime());
-            out.println("Alerts (event time, severity, kind, summary), as committed to " + s.alertsTopic + ":");
+            out.println("Alerts (event time, severity, kind, summary), as committed to " + s.alertsTopic
+                    + "; contributions go to " + s.contributionsTopic + ":");
 
             AlertConsole console = new AlertConsole(s.bootstrapServers, s.alertsTopic, out, zone);
+            ContributionConsole crm = new ContributionConsole(s.bootstrapServers, s.contributionsTopic,
+                    s.tierChangesTopic, out);
+            Thread crmThread = new Thread(crm, "contribution-console");
+            crmThread.start();
             TrafficFeeder feeder = new TrafficFeeder(generator, producer, s.transactionsTopic);
             Thread consoleThread = new Thread(console, "alert-console");
             Thread feederThread = new Thread(feeder, "traffic-feeder");
@@ -113,6 +118,8 @@ public final class Demo {
                 out.printf("  ... %,d transactions sent, simulated time %s, %d alerts so far%s%n", feeder.sent(),
                         feeder.simulatedNow().atZone(zone).toLocalTime().withNano(0), console.received().size(),
                         status == org.apache.flink.api.common.JobStatus.RUNNING ? "" : " (job " + status + ", see jobs/target/logs/posmon.log)");
+                out.printf("      CRM: %,d contribution records, %d tier changes; %s%n", crm.records(), crm.tierChanges(),
+                        crm.topCustomersOfTheDay(3));
             }
             feeder.stop();
             feederThread.join();
@@ -120,14 +127,18 @@ public final class Demo {
             Thread.sleep(2 * options.checkpointIntervalMillis() + 2_000);
             console.stop();
             consoleThread.join();
+            crm.stop();
+            crmThread.join();
             if (!failed) {
                 client.cancel().get();
             }
+            out.printf("%nCRM view: %,d contribution records committed to %s, %d tier changes (tiers move at month ends); %s%n",
+                    crm.records(), s.contributionsTopic, crm.tierChanges(), crm.topCustomersOfTheDay(5));
             return summary(!failed, console.received(), generator, s, feeder.sent());
         }
     }
 
-    private Result summary(boolean ok, List<MerchantAlert> alerts, TrafficGenerator generator, MerchantRiskSettings s,
+    private Result summary(boolean ok, List<MerchantAlert> alerts, TrafficGenerator generator, JobSettings s,
                            long sent) {
         out.println();
         out.printf("Summary: %,d transactions sent, %d alerts%n", sent, alerts.size());

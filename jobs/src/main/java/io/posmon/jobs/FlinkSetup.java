@@ -15,7 +15,7 @@ public final class FlinkSetup {
     private FlinkSetup() {
     }
 
-    public static Configuration configuration(MerchantRiskSettings s) {
+    public static Configuration configuration(JobSettings s) {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, s.stateBackend);
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, s.checkpointDir);

@@ -1,6 +1,6 @@
 package io.posmon.kafka;
 
-import io.posmon.jobs.MerchantRiskSettings;
+import io.posmon.jobs.JobSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,11 +19,11 @@ public final class Topics {
     }
 
     /**
-     * Profiles are compacted (latest per merchant); every other topic keeps its records forever
+     * Profiles and contributions are compacted (latest per key); every other topic keeps its records forever
      * here ({@code retention.ms=-1}), because replayed or back-dated records would otherwise be
      * deleted at once under time-based retention (their timestamps are old).
      */
-    public static void createMerchantRiskTopics(String bootstrap, MerchantRiskSettings s, int partitions) throws Exception {
+    public static void createTopics(String bootstrap, JobSettings s, int partitions) throws Exception {
         Map<String, String> keep = Map.of("retention.ms", "-1");
         List<NewTopic> topics = new ArrayList<>();
         topics.add(new NewTopic(s.transactionsTopic, partitions, (short) 1).configs(keep));
@@ -31,6 +31,9 @@ public final class Topics {
         topics.add(new NewTopic(s.alertsTopic, partitions, (short) 1).configs(keep));
         topics.add(new NewTopic(s.deadLetterTopic, 1, (short) 1).configs(keep));
         topics.add(new NewTopic(s.lateTopic, 1, (short) 1).configs(keep));
+        topics.add(new NewTopic(s.contributionsTopic, partitions, (short) 1).configs(Map.of("cleanup.policy", "compact")));
+        topics.add(new NewTopic(s.tierChangesTopic, partitions, (short) 1).configs(keep));
+        topics.add(new NewTopic(s.lateContributionsTopic, 1, (short) 1).configs(keep));
         create(bootstrap, topics);
     }
 

@@ -1,6 +1,7 @@
 package io.posmon.operators;
 
 import io.posmon.operators.checks.KeyedCheck;
+import io.posmon.operators.contribution.SpendEvent;
 import io.posmon.operators.patterns.LargeRoundAmountsPattern;
 import io.posmon.operators.patterns.PatternCandidate;
 import io.posmon.schema.CardType;
@@ -36,6 +37,10 @@ public class MerchantRiskFunction extends KeyedCoProcessFunction<String, PosTran
     public static final OutputTag<PosTransaction> LATE =
             new OutputTag<>("late-transactions", new AvroTypeInfo<>(PosTransaction.class));
 
+    /** Every approved, first-seen transaction with its merchant's data, late or not, for the contribution pipeline. */
+    public static final OutputTag<SpendEvent> SPEND =
+            new OutputTag<>("spend", TypeInformation.of(SpendEvent.class));
+
     private static final long HOUR_MILLIS = 3_600_000L;
 
     private final EngineConfig engine;
@@ -43,6 +48,7 @@ public class MerchantRiskFunction extends KeyedCoProcessFunction<String, PosTran
     private final List<KeyedCheck> checks;
     private final List<LargeRoundAmountsPattern> patterns;
     private final StartupProfiles startupProfiles;
+    private final boolean emitSpend;
 
     private transient BusinessCalendar calendar;
     private transient ValueState<MerchantProfile> profile;
@@ -57,6 +63,14 @@ public class MerchantRiskFunction extends KeyedCoProcessFunction<String, PosTran
 
     public MerchantRiskFunction(EngineConfig engine, MccGroupTable groups, List<KeyedCheck> checks,
                                 List<LargeRoundAmountsPattern> patterns, StartupProfiles startupProfiles) {
+        this(engine, groups, checks, patterns, startupProfiles, false);
+    }
+
+    /** @param emitSpend also send every approved, first-seen transaction to {@link #SPEND} */
+    public MerchantRiskFunction(EngineConfig engine, MccGroupTable groups, List<KeyedCheck> checks,
+                                List<LargeRoundAmountsPattern> patterns, StartupProfiles startupProfiles,
+                                boolean emitSpend) {
+        this.emitSpend = emitSpend;
         this.engine = engine;
         this.groups = groups;
         this.checks = List.copyOf(checks);
@@ -104,12 +118,6 @@ public class MerchantRiskFunction extends KeyedCoProcessFunction<String, PosTran
     @Override
     public void processElement1(PosTransaction tx, Context ctx, Collector<MerchantAlert> out) throws Exception {
         long eventTime = tx.getEventTime().toEpochMilli();
-        long watermark = ctx.timerService().currentWatermark();
-        if (watermark != Long.MIN_VALUE && eventTime + engine.allowedLatenessMillis() <= watermark) {
-            late.inc();
-            ctx.output(LATE, tx);
-            return;
-        }
         String id = tx.getTransactionId();
         if (seen.contains(id)) {
             duplicates.inc();
@@ -128,13 +136,22 @@ public class MerchantRiskFunction extends KeyedCoProcessFunction<String, PosTran
         if (!approved) {
             return;
         }
-
         MerchantProfile merchant = profile.value();
         if (merchant == null) {
             merchant = profilesAtStartup.get(tx.getMerchantId());
             if (merchant == null) {
                 unknownMerchant.inc();
             }
+        }
+        if (emitSpend) {
+            ctx.output(SPEND, spend(tx, merchant));
+        }
+        // The contribution pipeline has its own lateness; the risk rules stop here.
+        long watermark = ctx.timerService().currentWatermark();
+        if (watermark != Long.MIN_VALUE && eventTime + engine.allowedLatenessMillis() <= watermark) {
+            late.inc();
+            ctx.output(LATE, tx);
+            return;
         }
         List<EvidenceItem> recentItems = List.of();
         if (isUndo(tx)) {
@@ -177,6 +194,17 @@ public class MerchantRiskFunction extends KeyedCoProcessFunction<String, PosTran
                 it.remove();
             }
         }
+    }
+
+    private SpendEvent spend(PosTransaction tx, MerchantProfile merchant) {
+        SpendEvent e = new SpendEvent();
+        e.tx = tx;
+        e.profileKnown = merchant != null;
+        e.mcc = merchant == null ? null : merchant.getMcc();
+        e.mccGroup = merchant == null ? groups.fallback() : groups.groupOf(merchant.getMcc());
+        e.feeRateBps = merchant == null ? 0 : merchant.getFeeRateBps();
+        e.merchantRegion = merchant == null ? null : merchant.getRegion();
+        return e;
     }
 
     private static boolean isUndo(PosTransaction tx) {

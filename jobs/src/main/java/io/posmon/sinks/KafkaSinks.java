@@ -1,7 +1,9 @@
 package io.posmon.sinks;
 
-import io.posmon.jobs.MerchantRiskSettings;
+import io.posmon.jobs.JobSettings;
+import io.posmon.schema.CustomerContribution;
 import io.posmon.schema.DeadLetter;
+import io.posmon.schema.TierChange;
 import io.posmon.schema.MerchantAlert;
 import io.posmon.schema.PosTransaction;
 import java.util.Properties;
@@ -18,20 +20,35 @@ public final class KafkaSinks {
     private KafkaSinks() {
     }
 
-    public static KafkaSink<MerchantAlert> alerts(MerchantRiskSettings s) {
+    public static KafkaSink<MerchantAlert> alerts(JobSettings s) {
         return sink(s, s.alertsTopic, MerchantAlert.class, a -> a.getMerchant().getMerchantId(), "alerts");
     }
 
-    public static KafkaSink<DeadLetter> deadLetters(MerchantRiskSettings s) {
+    public static KafkaSink<DeadLetter> deadLetters(JobSettings s) {
         return sink(s, s.deadLetterTopic, DeadLetter.class, d -> d.getSourceTopic() + "/" + d.getPartition(), "dead-letters");
     }
 
-    public static KafkaSink<PosTransaction> lateTransactions(MerchantRiskSettings s) {
+    public static KafkaSink<PosTransaction> lateTransactions(JobSettings s) {
         return sink(s, s.lateTopic, PosTransaction.class, PosTransaction::getMerchantId, "late");
     }
 
+    /** Compacted topic: the key names subject and period, so the latest record of a period wins. */
+    public static KafkaSink<CustomerContribution> contributions(JobSettings s) {
+        return sink(s, s.contributionsTopic, CustomerContribution.class,
+                c -> c.getSubjectType() + "|" + c.getSubjectId() + "|" + c.getPeriodType() + "|" + c.getPeriod(),
+                "contributions");
+    }
+
+    public static KafkaSink<TierChange> tierChanges(JobSettings s) {
+        return sink(s, s.tierChangesTopic, TierChange.class, TierChange::getCustomerId, "tier-changes");
+    }
+
+    public static KafkaSink<PosTransaction> lateContributions(JobSettings s) {
+        return sink(s, s.lateContributionsTopic, PosTransaction.class, PosTransaction::getMerchantId, "late-contributions");
+    }
+
     private static <T extends SpecificRecordBase> KafkaSink<T> sink(
-            MerchantRiskSettings s, String topic, Class<T> type, AvroRecordSerializer.KeyOf<T> key, String name) {
+            JobSettings s, String topic, Class<T> type, AvroRecordSerializer.KeyOf<T> key, String name) {
         Properties producer = new Properties();
         producer.setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
         producer.setProperty("enable.idempotence", "true");

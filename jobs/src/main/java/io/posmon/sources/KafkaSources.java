@@ -1,6 +1,6 @@
 package io.posmon.sources;
 
-import io.posmon.jobs.MerchantRiskSettings;
+import io.posmon.jobs.JobSettings;
 import io.posmon.schema.DeadLetter;
 import io.posmon.schema.MerchantProfile;
 import io.posmon.schema.PosTransaction;
@@ -16,7 +16,7 @@ public final class KafkaSources {
     private KafkaSources() {
     }
 
-    public static KafkaSource<Either<DeadLetter, PosTransaction>> transactions(MerchantRiskSettings s) {
+    public static KafkaSource<Either<DeadLetter, PosTransaction>> transactions(JobSettings s) {
         var builder = KafkaSource.<Either<DeadLetter, PosTransaction>>builder()
                 .setBootstrapServers(s.bootstrapServers)
                 .setTopics(s.transactionsTopic)
@@ -30,7 +30,7 @@ public final class KafkaSources {
         return builder.build();
     }
 
-    public static KafkaSource<Either<DeadLetter, MerchantProfile>> profiles(MerchantRiskSettings s) {
+    public static KafkaSource<Either<DeadLetter, MerchantProfile>> profiles(JobSettings s) {
         var builder = KafkaSource.<Either<DeadLetter, MerchantProfile>>builder()
                 .setBootstrapServers(s.bootstrapServers)
                 .setTopics(s.profilesTopic)
@@ -46,7 +46,7 @@ public final class KafkaSources {
         return builder.build();
     }
 
-    private static OffsetsInitializer startingOffsets(MerchantRiskSettings s) {
+    private static OffsetsInitializer startingOffsets(JobSettings s) {
         return OffsetsInitializer.committedOffsets(s.fromEarliest ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST);
     }
 

@@ -60,7 +60,7 @@ class MerchantRiskJobKafkaTest {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void plantedScenarioRaisesExactlyTheExpectedAlerts(@TempDir Path tmp) throws Exception {
-        MerchantRiskSettings s = new MerchantRiskSettings();
+        JobSettings s = new JobSettings();
         s.bootstrapServers = kafka.bootstrapServers();
         s.rulesDir = Path.of("../rules");
         s.transactionsTopic = "it.transactions";
@@ -73,7 +73,7 @@ class MerchantRiskJobKafkaTest {
         s.checkpointDir = tmp.resolve("checkpoints").toUri().toString();
         s.bounded = true;
         s.profilesFile = tmp.resolve("profiles.avro");
-        Topics.createMerchantRiskTopics(s.bootstrapServers, s, 2);
+        Topics.createTopics(s.bootstrapServers, s, 2);
 
         List<MerchantProfile> profiles = List.of(
                 // RESTAURANT LARGE with its own 50,000.00 limit: the volume rule's peer baseline is far above this traffic.
@@ -135,7 +135,7 @@ class MerchantRiskJobKafkaTest {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.configuration(s));
         env.setParallelism(2);
-        MerchantRiskJob.onKafka(s).build(env);
+        PosmonJob.onKafka(s, true, false).build(env);
         env.execute("merchant-risk-it");
 
         List<MerchantAlert> alerts = AvroKafka.readAll(s.bootstrapServers, s.alertsTopic, MerchantAlert.class);

@@ -5,6 +5,7 @@ import io.posmon.operators.EngineConfig;
 import io.posmon.operators.MccGroupTable;
 import io.posmon.operators.RuleInfo;
 import io.posmon.operators.checks.KeyedCheck;
+import io.posmon.operators.contribution.ContributionConfig;
 import io.posmon.operators.patterns.LargeRoundAmountsPattern;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -16,7 +17,15 @@ public record CompiledRules(
         BusinessCalendar calendar,
         MccGroupTable mccGroups,
         List<KeyedCheck> keyedChecks,
-        List<LargeRoundAmountsPattern> patterns) implements Serializable {
+        List<LargeRoundAmountsPattern> patterns,
+        ContributionConfig customerContribution,
+        ContributionConfig merchantContribution) implements Serializable {
+
+    /** The same engine and groups with no rules: the merchant operator then only joins profiles and dedupes. */
+    public CompiledRules withoutRiskRules() {
+        return new CompiledRules(engine, calendar, mccGroups, List.of(), List.of(), customerContribution,
+                merchantContribution);
+    }
 
     public List<RuleInfo> rules() {
         List<RuleInfo> all = new ArrayList<>();

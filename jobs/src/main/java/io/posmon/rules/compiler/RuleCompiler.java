@@ -12,7 +12,12 @@ import io.posmon.operators.checks.SuspendedMerchantCheck;
 import io.posmon.operators.checks.VolumeJumpCheck;
 import io.posmon.operators.patterns.LargeRoundAmountCondition;
 import io.posmon.operators.patterns.LargeRoundAmountsPattern;
+import io.posmon.operators.contribution.ContributionConfig;
+import io.posmon.rules.model.ContributionPolicy;
 import io.posmon.rules.model.DailyCreditLimitRule;
+import io.posmon.rules.model.TierPolicy;
+import io.posmon.schema.ContributionSubject;
+import io.posmon.schema.Tier;
 import io.posmon.rules.model.EngineSettings;
 import io.posmon.rules.model.LargeRoundAmountsRule;
 import io.posmon.rules.model.MccGroups;
@@ -70,7 +75,59 @@ public final class RuleCompiler {
                 throw new IllegalArgumentException("no compiler for rule kind " + rule.kind());
             }
         }
-        return new CompiledRules(engine, calendar, groups, checks, patterns);
+        return new CompiledRules(engine, calendar, groups, checks, patterns,
+                contribution(ruleSet, ContributionSubject.CUSTOMER, calendar),
+                contribution(ruleSet, ContributionSubject.MERCHANT, calendar));
+    }
+
+    /** The contribution policy for customers or merchants; null when the rules directory has none. */
+    static ContributionConfig contribution(RuleSet ruleSet, ContributionSubject subject, BusinessCalendar calendar) {
+        ContributionPolicy c = ruleSet.contribution();
+        if (c == null) {
+            return null;
+        }
+        boolean customers = subject == ContributionSubject.CUSTOMER;
+        ContributionPolicy.PointsFormula points = customers ? c.customers().points() : c.merchants().points();
+        boolean[] excluded = new boolean[10_000];
+        if (customers && c.customers().excludedMccs() != null) {
+            for (String entry : c.customers().excludedMccs()) {
+                String[] bounds = entry.trim().split("-");
+                int low = Integer.parseInt(bounds[0]);
+                int high = bounds.length == 2 ? Integer.parseInt(bounds[1]) : low;
+                for (int code = low; code <= high; code++) {
+                    excluded[code] = true;
+                }
+            }
+        }
+        ContributionConfig.TierRules tiers = customers && ruleSet.tiers() != null ? tierRules(ruleSet.tiers()) : null;
+        return new ContributionConfig(subject, calendar, c.currency(), c.allowedLateness().toMillis(),
+                c.refundWindow().toMillis(), c.emitEvery().toMillis(), excluded,
+                customers && c.customers().excludeZeroFeeMerchants(),
+                customers ? MinorUnits.toMinor(c.customers().maxSinglePurchase(), c.currency()) : Long.MAX_VALUE,
+                MinorUnits.toMinor(points.amountPerPoint(), c.currency()), points.instalmentBonusPercent(),
+                MinorUnits.toMinor(points.feeRevenuePerPoint(), c.currency()), tiers,
+                policyVersion(c, ruleSet.tiers()));
+    }
+
+    private static ContributionConfig.TierRules tierRules(TierPolicy t) {
+        long[] minPoints = new long[Tier.values().length];
+        t.bands().forEach(b -> minPoints[b.tier().ordinal()] = b.minPoints());
+        boolean[] downgrade = new boolean[12];
+        t.downgradeMonths().forEach(m -> downgrade[m.getValue() - 1] = true);
+        int[] grace = new int[Tier.values().length];
+        t.graceMonths().forEach((tier, months) -> grace[tier.ordinal()] = months);
+        return new ContributionConfig.TierRules(minPoints, t.lookbackMonths(), downgrade, grace,
+                t.regionThresholdPercent() == null ? Map.of() : Map.copyOf(t.regionThresholdPercent()));
+    }
+
+    private static String policyVersion(ContributionPolicy c, TierPolicy t) {
+        try {
+            var json = RuleYamlMapper.canonicalJson();
+            byte[] canonical = (json.writeValueAsString(c) + json.writeValueAsString(t)).getBytes(StandardCharsets.UTF_8);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical), 0, 6);
+        } catch (JsonProcessingException | NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("cannot hash the contribution policy", ex);
+        }
     }
 
     /** A rule's version is a hash of its content: any edit of the rule gives a new version. */

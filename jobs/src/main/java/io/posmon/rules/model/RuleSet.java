@@ -3,5 +3,6 @@ package io.posmon.rules.model;
 import java.util.List;
 
 /** Everything loaded from a rules directory, validated. */
-public record RuleSet(EngineSettings engine, MccGroups mccGroups, List<RuleDefinition> rules) {
+public record RuleSet(EngineSettings engine, MccGroups mccGroups, List<RuleDefinition> rules,
+                      ContributionPolicy contribution, TierPolicy tiers) {
 }

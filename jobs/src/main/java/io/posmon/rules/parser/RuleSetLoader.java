@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.posmon.rules.model.ContributionPolicy;
 import io.posmon.rules.model.EngineSettings;
+import io.posmon.rules.model.TierPolicy;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import io.posmon.rules.model.MccGroups;
@@ -47,10 +49,10 @@ public final class RuleSetLoader {
     /** Loads what it can and adds every problem found to {@code problems}. */
     public static RuleSet load(Path directory, List<RuleProblem> problems) {
         List<Path> files = ruleFiles(directory, problems);
-        EngineSettings engine = null;
-        MccGroups mccGroups = null;
-        ProblemCollector engineAt = null;
-        ProblemCollector mccAt = null;
+        Section<EngineSettings> engineSection = new Section<>("engine");
+        Section<MccGroups> mccSection = new Section<>("mccGroups");
+        Section<ContributionPolicy> contributionSection = new Section<>("contribution");
+        Section<TierPolicy> tierSection = new Section<>("tiers");
         List<RuleDefinition> rules = new ArrayList<>();
         List<ProblemCollector> ruleAt = new ArrayList<>();
         List<String> rulePointers = new ArrayList<>();
@@ -94,26 +96,15 @@ public final class RuleSetLoader {
                 unreadable++;
                 continue;
             }
-            if (parsed == null || (parsed.engine() == null && parsed.mccGroups() == null && parsed.rules() == null)) {
-                at.at("", "no 'engine:', 'mccGroups:' or 'rules:' section");
+            if (parsed == null || (parsed.engine() == null && parsed.mccGroups() == null && parsed.rules() == null
+                    && parsed.contribution() == null && parsed.tiers() == null)) {
+                at.at("", "no 'engine:', 'mccGroups:', 'rules:', 'contribution:' or 'tiers:' section");
                 continue;
             }
-            if (parsed.engine() != null) {
-                if (engine != null) {
-                    at.at("/engine", "a second 'engine:' section (the first is in " + engineAt.file() + ")");
-                } else {
-                    engine = parsed.engine();
-                    engineAt = at;
-                }
-            }
-            if (parsed.mccGroups() != null) {
-                if (mccGroups != null) {
-                    at.at("/mccGroups", "a second 'mccGroups:' section (the first is in " + mccAt.file() + ")");
-                } else {
-                    mccGroups = parsed.mccGroups();
-                    mccAt = at;
-                }
-            }
+            engineSection.offer(parsed.engine(), at);
+            mccSection.offer(parsed.mccGroups(), at);
+            contributionSection.offer(parsed.contribution(), at);
+            tierSection.offer(parsed.tiers(), at);
             if (parsed.rules() != null) {
                 for (int i = 0; i < parsed.rules().size(); i++) {
                     if (parsed.rules().get(i) == null) {
@@ -130,16 +121,24 @@ public final class RuleSetLoader {
         Path first = files.isEmpty() ? directory : files.get(0);
         // A file that did not parse may hold the missing section: do not report the same fault twice.
         boolean sectionsKnown = unreadable == 0;
+        EngineSettings engine = engineSection.value;
+        MccGroups mccGroups = mccSection.value;
         if (engine == null && sectionsKnown) {
             problems.add(new RuleProblem(first, 1, 1, "no 'engine:' section in " + directory + " (time zone, lateness, ...)"));
         } else if (engine != null) {
-            RuleSetValidator.engine(engine, engineAt, "/engine");
+            RuleSetValidator.engine(engine, engineSection.at, "/engine");
         }
         Set<String> groups = Set.of();
         if (mccGroups == null && sectionsKnown) {
             problems.add(new RuleProblem(first, 1, 1, "no 'mccGroups:' section in " + directory));
         } else if (mccGroups != null) {
-            groups = RuleSetValidator.mccGroups(mccGroups, mccAt, "/mccGroups");
+            groups = RuleSetValidator.mccGroups(mccGroups, mccSection.at, "/mccGroups");
+        }
+        if (contributionSection.value != null) {
+            PolicyValidator.contribution(contributionSection.value, contributionSection.at, "/contribution");
+        }
+        if (tierSection.value != null) {
+            PolicyValidator.tiers(tierSection.value, tierSection.at, "/tiers");
         }
         if (rules.isEmpty() && !files.isEmpty() && sectionsKnown) {
             problems.add(new RuleProblem(first, 1, 1, "no rules in " + directory));
@@ -148,7 +147,30 @@ public final class RuleSetLoader {
             RuleSetValidator.rule(rules.get(i), groups, ruleAt.get(i), rulePointers.get(i));
         }
         RuleSetValidator.uniqueIds(rules.stream().map(RuleDefinition::id).collect(Collectors.toList()), rulePointers, ruleAt);
-        return new RuleSet(engine, mccGroups, List.copyOf(rules));
+        return new RuleSet(engine, mccGroups, List.copyOf(rules), contributionSection.value, tierSection.value);
+    }
+
+    /** A section that may appear in one file of the directory only. */
+    private static final class Section<T> {
+        private final String key;
+        private T value;
+        private ProblemCollector at;
+
+        Section(String key) {
+            this.key = key;
+        }
+
+        void offer(T candidate, ProblemCollector where) {
+            if (candidate == null) {
+                return;
+            }
+            if (value != null) {
+                where.at("/" + key, "a second '" + key + ":' section (the first is in " + at.file() + ")");
+                return;
+            }
+            value = candidate;
+            at = where;
+        }
     }
 
     private static List<Path> ruleFiles(Path directory, List<RuleProblem> problems) {

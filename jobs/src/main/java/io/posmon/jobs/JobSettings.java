@@ -5,10 +5,10 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import picocli.CommandLine.Option;
 
 /**
- * Where the merchant risk job reads and writes, and how it runs. Rule parameters are not here:
+ * Where the jobs read and write, and how they run. Rule parameters are not here:
  * they live in the rules directory. The picocli annotations make these the CLI's options too.
  */
-public class MerchantRiskSettings {
+public class JobSettings {
 
     @Option(names = "--bootstrap", description = "Kafka bootstrap servers (host:port,...). Default: ${DEFAULT-VALUE}")
     public String bootstrapServers = "localhost:9092";
@@ -27,6 +27,15 @@ public class MerchantRiskSettings {
 
     @Option(names = "--late-topic", description = "PosTransaction (Avro) topic for events later than the allowed lateness. Default: ${DEFAULT-VALUE}")
     public String lateTopic = "posmon.late-transactions";
+
+    @Option(names = "--contributions-topic", description = "CustomerContribution (Avro) compacted output topic. Default: ${DEFAULT-VALUE}")
+    public String contributionsTopic = "posmon.contributions";
+
+    @Option(names = "--tier-changes-topic", description = "TierChange (Avro) output topic. Default: ${DEFAULT-VALUE}")
+    public String tierChangesTopic = "posmon.tier-changes";
+
+    @Option(names = "--late-contributions-topic", description = "PosTransaction (Avro) topic for events later than the contribution policy's lateness. Default: ${DEFAULT-VALUE}")
+    public String lateContributionsTopic = "posmon.late-contributions";
 
     @Option(names = "--group-id", description = "Kafka consumer group (offsets are committed on checkpoints). Default: ${DEFAULT-VALUE}")
     public String groupId = "posmon-merchant-risk";
@@ -58,6 +67,6 @@ public class MerchantRiskSettings {
     /** Read the transactions topic up to its end offsets at start and then finish (tests, replays). */
     public boolean bounded;
 
-    public MerchantRiskSettings() {
+    public JobSettings() {
     }
 }

@@ -1,0 +1,189 @@
+package io.posmon.jobs;
+
+import io.posmon.operators.MerchantRiskFunction;
+import io.posmon.operators.SplitDeadLetters;
+import io.posmon.operators.StartupProfiles;
+import io.posmon.operators.contribution.ContributionConfig;
+import io.posmon.operators.contribution.ContributionFunction;
+import io.posmon.operators.contribution.SpendEvent;
+import io.posmon.operators.patterns.LargeRoundAmountsPattern;
+import io.posmon.operators.patterns.PatternCandidate;
+import io.posmon.rules.compiler.CompiledRules;
+import io.posmon.rules.compiler.RuleCompiler;
+import io.posmon.rules.parser.RuleSetLoader;
+import io.posmon.schema.CustomerContribution;
+import io.posmon.schema.DeadLetter;
+import io.posmon.schema.MerchantAlert;
+import io.posmon.schema.MerchantProfile;
+import io.posmon.schema.PosTransaction;
+import io.posmon.schema.TierChange;
+import io.posmon.sinks.KafkaSinks;
+import io.posmon.sources.KafkaSources;
+import io.posmon.sources.Watermarks;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.cep.CEP;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Either;
+import picocli.CommandLine;
+
+/**
+ * posmon's Flink job: transactions and merchant profiles in; merchant alerts (the risk pipeline)
+ * and customer and merchant contributions with tier changes (the contribution pipeline) out.
+ * Either pipeline can be left out. Together they share one read of Kafka, one decode and one
+ * per-merchant operator (dedupe and profile join), which is why they are one job. Sources and
+ * sinks are passed in, so tests and the demo wire their own; {@link #onKafka} wires Kafka.
+ *
+ * <pre>
+ * transactions ─ decode ─┬─ keyBy merchant ─┐
+ *                        │                  ├─ merchant-risk ─┬─ alerts ───────────────┬─ alerts topic
+ * profiles ───── decode ─┼─ keyBy merchant ─┘  (dedupe, late, ├─ candidates ─ CEP ─────┘
+ *                        │                     keyed checks)  ├─ late ─ late topic
+ *                        │                                    └─ spend ─┬─ keyBy customer ─ contributions ─┬─ contributions topic
+ *                        │                                              │                  (+ tier changes) └─ tier-changes topic
+ *                        │                                              └─ keyBy merchant ─ contributions ─── contributions topic
+ *                        └─ dead letters ─ dead-letter topic
+ * </pre>
+ */
+public final class PosmonJob {
+
+    /** Where the risk pipeline writes. */
+    public record RiskOutputs(Sink<MerchantAlert> alerts, Sink<PosTransaction> lateTransactions) {
+    }
+
+    /** Where the contribution pipeline writes. */
+    public record ContributionOutputs(Sink<CustomerContribution> contributions, Sink<TierChange> tierChanges,
+                                      Sink<PosTransaction> lateTransactions) {
+    }
+
+    private final CompiledRules rules;
+    private final Source<Either<DeadLetter, PosTransaction>, ?, ?> transactions;
+    private final Source<Either<DeadLetter, MerchantProfile>, ?, ?> profiles;
+    private final Sink<DeadLetter> deadLetters;
+    private final StartupProfiles startupProfiles;
+    private final RiskOutputs risk;
+    private final ContributionOutputs contributions;
+
+    /**
+     * @param risk          null to leave the risk pipeline out
+     * @param contributions null to leave the contribution pipeline out
+     */
+    public PosmonJob(CompiledRules rules,
+                     Source<Either<DeadLetter, PosTransaction>, ?, ?> transactions,
+                     Source<Either<DeadLetter, MerchantProfile>, ?, ?> profiles,
+                     Sink<DeadLetter> deadLetters,
+                     StartupProfiles startupProfiles,
+                     RiskOutputs risk,
+                     ContributionOutputs contributions) {
+        if (contributions != null && (rules.customerContribution() == null || rules.merchantContribution() == null)) {
+            throw new IllegalArgumentException("the contribution pipeline needs a 'contribution:' policy in the rules directory");
+        }
+        this.rules = risk == null ? rules.withoutRiskRules() : rules;
+        this.transactions = transactions;
+        this.profiles = profiles;
+        this.deadLetters = deadLetters;
+        this.startupProfiles = startupProfiles;
+        this.risk = risk;
+        this.contributions = contributions;
+    }
+
+    /** The job on Kafka, as {@code posmon run} and {@code flink run} start it. */
+    public static PosmonJob onKafka(JobSettings s, boolean withRisk, boolean withContributions) throws Exception {
+        CompiledRules rules = RuleCompiler.compile(RuleSetLoader.load(s.rulesDir));
+        return new PosmonJob(rules, KafkaSources.transactions(s), KafkaSources.profiles(s), KafkaSinks.deadLetters(s),
+                s.profilesFile == null ? null : new StartupProfiles(s.profilesFile.toAbsolutePath().toString()),
+                withRisk ? new RiskOutputs(KafkaSinks.alerts(s), KafkaSinks.lateTransactions(s)) : null,
+                withContributions ? new ContributionOutputs(KafkaSinks.contributions(s), KafkaSinks.tierChanges(s),
+                        KafkaSinks.lateContributions(s)) : null);
+    }
+
+    /** Adds the job's operators to the environment; operator uids are stable for savepoints. */
+    public void build(StreamExecutionEnvironment env) {
+        SingleOutputStreamOperator<PosTransaction> tx = env
+                .fromSource(transactions, Watermarks.transactions(rules.engine()), "transactions")
+                .uid("transactions-source")
+                .process(new SplitDeadLetters<PosTransaction>(), new AvroTypeInfo<>(PosTransaction.class))
+                .name("decode-transactions").uid("decode-transactions");
+        SingleOutputStreamOperator<MerchantProfile> profileUpdates = env
+                .fromSource(profiles, Watermarks.profiles(), "merchant-profiles")
+                .uid("profiles-source")
+                .process(new SplitDeadLetters<MerchantProfile>(), new AvroTypeInfo<>(MerchantProfile.class))
+                .name("decode-profiles").uid("decode-profiles");
+        tx.getSideOutput(SplitDeadLetters.DEAD_LETTERS)
+                .union(profileUpdates.getSideOutput(SplitDeadLetters.DEAD_LETTERS))
+                .sinkTo(deadLetters).name("dead-letter-sink").uid("dead-letter-sink");
+
+        SingleOutputStreamOperator<MerchantAlert> merchantStage = tx
+                .keyBy(PosTransaction::getMerchantId)
+                .connect(profileUpdates.keyBy(MerchantProfile::getMerchantId))
+                .process(new MerchantRiskFunction(rules.engine(), rules.mccGroups(), rules.keyedChecks(),
+                        rules.patterns(), startupProfiles, contributions != null), new AvroTypeInfo<>(MerchantAlert.class))
+                .name("merchant-risk").uid("merchant-risk");
+
+        if (risk != null) {
+            buildRisk(merchantStage);
+        }
+        if (contributions != null) {
+            buildContributions(merchantStage.getSideOutput(MerchantRiskFunction.SPEND));
+        }
+    }
+
+    private void buildRisk(SingleOutputStreamOperator<MerchantAlert> merchantStage) {
+        DataStream<MerchantAlert> allAlerts = merchantStage;
+        for (LargeRoundAmountsPattern p : rules.patterns()) {
+            SingleOutputStreamOperator<MerchantAlert> matched = CEP
+                    .pattern(merchantStage.getSideOutput(p.candidates()).keyBy((PatternCandidate c) -> c.merchantId), p.pattern())
+                    .process(p.alertFunction(), new AvroTypeInfo<>(MerchantAlert.class));
+            matched.name("pattern-" + p.rule().id()).uid("pattern-" + p.rule().id());
+            allAlerts = allAlerts.union(matched);
+        }
+        allAlerts.sinkTo(risk.alerts()).name("alerts-sink").uid("alerts-sink");
+        merchantStage.getSideOutput(MerchantRiskFunction.LATE).sinkTo(risk.lateTransactions())
+                .name("late-sink").uid("late-sink");
+    }
+
+    private void buildContributions(DataStream<SpendEvent> spend) {
+        SingleOutputStreamOperator<CustomerContribution> customers = contributionStage(
+                spend.filter(e -> e.tx.getCustomerId() != null).name("own-cards").uid("own-cards")
+                        .keyBy(e -> e.tx.getCustomerId()),
+                rules.customerContribution(), "customer-contributions");
+        SingleOutputStreamOperator<CustomerContribution> merchants = contributionStage(
+                spend.keyBy(e -> e.tx.getMerchantId()), rules.merchantContribution(), "merchant-contributions");
+        customers.union(merchants).sinkTo(contributions.contributions()).name("contributions-sink").uid("contributions-sink");
+        customers.getSideOutput(ContributionFunction.TIER_CHANGES).sinkTo(contributions.tierChanges())
+                .name("tier-changes-sink").uid("tier-changes-sink");
+        customers.getSideOutput(ContributionFunction.LATE)
+                .union(merchants.getSideOutput(ContributionFunction.LATE))
+                .sinkTo(contributions.lateTransactions()).name("late-contributions-sink").uid("late-contributions-sink");
+    }
+
+    private static SingleOutputStreamOperator<CustomerContribution> contributionStage(
+            org.apache.flink.streaming.api.datastream.KeyedStream<SpendEvent, String> keyed, ContributionConfig config,
+            String name) {
+        return keyed.process(new ContributionFunction(config), new AvroTypeInfo<>(CustomerContribution.class))
+                .name(name).uid(name);
+    }
+
+    public CompiledRules rules() {
+        return rules;
+    }
+
+    /** Options of {@code flink run}: the job settings, and which pipelines to run. */
+    static final class ClusterOptions extends JobSettings {
+        @CommandLine.Option(names = "--pipelines", split = ",", defaultValue = "risk,contributions",
+                description = "risk, contributions, or both (default)")
+        java.util.List<String> pipelines;
+    }
+
+    /** Entry point for {@code flink run}. */
+    public static void main(String[] args) throws Exception {
+        ClusterOptions options = new ClusterOptions();
+        new CommandLine(options).parseArgs(args);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.configuration(options));
+        onKafka(options, options.pipelines.contains("risk"), options.pipelines.contains("contributions")).build(env);
+        env.execute("posmon");
+    }
+}

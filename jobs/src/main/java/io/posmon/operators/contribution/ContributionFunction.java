@@ -1,0 +1,382 @@
+package io.posmon.operators.contribution;
+
+import io.posmon.operators.BusinessCalendar;
+import io.posmon.schema.ContributionSubject;
+import io.posmon.schema.CustomerContribution;
+import io.posmon.schema.PeriodType;
+import io.posmon.schema.PosTransaction;
+import io.posmon.schema.Tier;
+import io.posmon.schema.TierChange;
+import io.posmon.schema.TierDirection;
+import io.posmon.schema.TransactionType;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Contribution figures of one customer (or merchant) per business day and calendar month, in
+ * exact minor units, and for customers the tier evaluation at each month end.
+ *
+ * <p>Undo and refunds are counted in the period in which they happen (cash basis), against the
+ * sale they refer to: only what that sale counted, at most its amount. Figures of an open period
+ * are re-emitted at most once per {@code emitEvery} of event time, and once more, final, when the
+ * period's end plus the allowed lateness has passed; later events go to {@link #LATE}.
+ */
+public class ContributionFunction extends KeyedProcessFunction<String, SpendEvent, CustomerContribution> {
+
+    public static final OutputTag<PosTransaction> LATE =
+            new OutputTag<>("late-contributions", new AvroTypeInfo<>(PosTransaction.class));
+    public static final OutputTag<TierChange> TIER_CHANGES =
+            new OutputTag<>("tier-changes", new AvroTypeInfo<>(TierChange.class));
+
+    private static final int ROLLING_POINTS_MONTHS = 6;
+    private static final int ROLLING_SPENDING_MONTHS = 12;
+    private static final int KEPT_MONTHS = 13;
+
+    private final ContributionConfig config;
+    private transient BusinessCalendar calendar;
+    private transient MapState<Integer, PeriodFigures> days;
+    private transient MapState<Integer, PeriodFigures> months;
+    private transient MapState<String, SaleMemo> sales;
+    private transient ValueState<SubjectState> subject;
+    private transient Counter late;
+    private transient Counter unmatchedUndo;
+
+    public ContributionFunction(ContributionConfig config) {
+        this.config = config;
+    }
+
+    private boolean customers() {
+        return config.subject() == ContributionSubject.CUSTOMER;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        calendar = config.calendar();
+        var figures = TypeInformation.of(PeriodFigures.class);
+        days = getRuntimeContext().getMapState(new MapStateDescriptor<>("days", TypeInformation.of(Integer.class), figures));
+        months = getRuntimeContext().getMapState(new MapStateDescriptor<>("months", TypeInformation.of(Integer.class), figures));
+        sales = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("sales", TypeInformation.of(String.class), TypeInformation.of(SaleMemo.class)));
+        subject = getRuntimeContext().getState(new ValueStateDescriptor<>("subject", SubjectState.class));
+        late = getRuntimeContext().getMetricGroup().counter("lateContributionEvents");
+        unmatchedUndo = getRuntimeContext().getMetricGroup().counter("undoWithoutKnownSale");
+    }
+
+    @Override
+    public void processElement(SpendEvent e, Context ctx, Collector<CustomerContribution> out) throws Exception {
+        PosTransaction tx = e.tx;
+        if (!config.currency().equals(tx.getCurrency())) {
+            return;
+        }
+        long t = tx.getEventTime().toEpochMilli();
+        int day = calendar.businessDay(t);
+        LocalDate date = LocalDate.ofEpochDay(day);
+        int month = monthIndex(date);
+        long watermark = ctx.timerService().currentWatermark();
+        if (calendar.dayStart(day + 1) + config.allowedLatenessMillis() <= watermark) {
+            late.inc();
+            ctx.output(LATE, tx);
+            return;
+        }
+        SubjectState s = subject.value();
+        if (s == null) {
+            s = new SubjectState();
+        }
+        String region = customers() ? tx.getCustomerRegion() : e.merchantRegion;
+        if (region != null) {
+            s.region = region;
+        }
+        PeriodFigures d = orNew(days.get(day));
+        PeriodFigures m = orNew(months.get(month));
+        if (!apply(e, d, m)) {
+            subject.update(s);
+            return;
+        }
+        for (PeriodFigures f : new PeriodFigures[] {d, m}) {
+            f.lastEventTime = Math.max(f.lastEventTime, t);
+            f.dirty = true;
+        }
+        days.put(day, d);
+        months.put(month, m);
+        // Months with accepted events are not evaluated yet (evaluation waits for their lateness).
+        if (s.lastEvaluatedMonth == Integer.MIN_VALUE || month <= s.lastEvaluatedMonth) {
+            s.lastEvaluatedMonth = month - 1;
+        }
+        subject.update(s);
+
+        var timers = ctx.timerService();
+        timers.registerEventTimeTimer(Math.floorDiv(t, config.emitEveryMillis()) * config.emitEveryMillis()
+                + config.emitEveryMillis());
+        timers.registerEventTimeTimer(calendar.dayStart(day + 1) + config.allowedLatenessMillis());
+        timers.registerEventTimeTimer(monthEnd(month) + config.allowedLatenessMillis());
+    }
+
+    /** Adds the event to the day and month; false when it changes nothing. */
+    private boolean apply(SpendEvent e, PeriodFigures d, PeriodFigures m) throws Exception {
+        PosTransaction tx = e.tx;
+        TransactionType type = tx.getType();
+        long amount = tx.getAmountMinor();
+        if (type == TransactionType.SALE || type == TransactionType.PREAUTH_COMPLETION) {
+            boolean eligible = config.eligible(e);
+            boolean instalment = tx.getInstallments() > 0;
+            String counterparty = customers() ? tx.getMerchantId() : tx.getCardToken();
+            for (PeriodFigures f : new PeriodFigures[] {d, m}) {
+                f.count++;
+                f.addCounterparty(counterparty);
+                if (eligible) {
+                    f.addEligible(amount, instalment, e.feeRateBps, e.mccGroup);
+                } else {
+                    f.excludedMinor += amount;
+                }
+            }
+            if (customers()) {
+                SaleMemo memo = new SaleMemo();
+                memo.eventTime = tx.getEventTime().toEpochMilli();
+                memo.remainingMinor = amount;
+                memo.eligible = eligible;
+                memo.instalment = instalment;
+                memo.feeRateBps = e.feeRateBps;
+                memo.mccGroup = e.mccGroup;
+                sales.put(tx.getTransactionId(), memo);
+            }
+            return true;
+        }
+        // VOID, REVERSAL, REFUND: take back what the sale counted, in this period.
+        if (!customers()) {
+            for (PeriodFigures f : new PeriodFigures[] {d, m}) {
+                f.addEligible(-amount, tx.getInstallments() > 0, e.feeRateBps, e.mccGroup);
+            }
+            return true;
+        }
+        String originalId = tx.getOriginalTransactionId();
+        SaleMemo memo = originalId == null ? null : sales.get(originalId);
+        if (memo == null) {
+            unmatchedUndo.inc();
+            return false;
+        }
+        long taken = Math.min(amount, memo.remainingMinor);
+        if (taken <= 0) {
+            return false;
+        }
+        memo.remainingMinor -= taken;
+        sales.put(originalId, memo);
+        for (PeriodFigures f : new PeriodFigures[] {d, m}) {
+            if (memo.eligible) {
+                f.addEligible(-taken, memo.instalment, memo.feeRateBps, memo.mccGroup);
+            } else {
+                f.excludedMinor -= taken;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<CustomerContribution> out) throws Exception {
+        SubjectState s = subject.value();
+        if (s == null) {
+            return;
+        }
+        TreeMap<Integer, PeriodFigures> monthMap = new TreeMap<>();
+        for (Map.Entry<Integer, PeriodFigures> entry : months.entries()) {
+            monthMap.put(entry.getKey(), entry.getValue());
+        }
+        // Tier evaluations of every month whose end (plus lateness) has passed, in order.
+        int latestClosed = monthIndex(LocalDate.ofEpochDay(calendar.businessDay(timestamp - config.allowedLatenessMillis()))) - 1;
+        if (customers() && config.tiers() != null) {
+            for (int mo = s.lastEvaluatedMonth + 1; mo <= latestClosed && s.lastEvaluatedMonth != Integer.MIN_VALUE; mo++) {
+                evaluateTier(s, mo, monthMap, ctx);
+            }
+        }
+        Tier tier = s.tier;
+        // Days: emit what changed; emit final and forget days that are closed.
+        List<Integer> closedDays = new ArrayList<>();
+        for (Map.Entry<Integer, PeriodFigures> entry : days.entries()) {
+            int day = entry.getKey();
+            PeriodFigures f = entry.getValue();
+            boolean closing = calendar.dayStart(day + 1) + config.allowedLatenessMillis() <= timestamp;
+            if (f.dirty || closing) {
+                f.revision++;
+                f.dirty = false;
+                f.closed = closing;
+                out.collect(record(ctx.getCurrentKey(), s, tier, PeriodType.DAY, LocalDate.ofEpochDay(day), f,
+                        monthMap, monthIndex(LocalDate.ofEpochDay(day))));
+            }
+            if (closing) {
+                closedDays.add(day);
+            } else {
+                days.put(day, f);
+            }
+        }
+        for (int day : closedDays) {
+            days.remove(day);
+        }
+        // Months: emit what changed, and once more when the month closes.
+        for (Map.Entry<Integer, PeriodFigures> entry : monthMap.entrySet()) {
+            int mo = entry.getKey();
+            PeriodFigures f = entry.getValue();
+            boolean closing = monthEnd(mo) + config.allowedLatenessMillis() <= timestamp;
+            if (f.dirty || (closing && !f.closed)) {
+                f.revision++;
+                f.dirty = false;
+                f.closed = closing;
+                months.put(mo, f);
+                out.collect(record(ctx.getCurrentKey(), s, tier, PeriodType.MONTH, firstDay(mo), f, monthMap, mo));
+            }
+        }
+        // Keep 13 months (12-month rolling spending, 6-month points), forget older ones.
+        for (int mo : new ArrayList<>(monthMap.keySet())) {
+            if (mo <= latestClosed - KEPT_MONTHS) {
+                months.remove(mo);
+                monthMap.remove(mo);
+            }
+        }
+        forgetOldSales(s, timestamp);
+        if (s.tier == Tier.NOT_RATED && monthMap.isEmpty() && days.isEmpty() && sales.isEmpty()) {
+            subject.clear();
+            return;
+        }
+        // Keep evaluating a rated customer monthly, even without activity, so tiers can fall.
+        if (customers() && config.tiers() != null && (s.tier != Tier.NOT_RATED || !monthMap.isEmpty())) {
+            ctx.timerService().registerEventTimeTimer(monthEnd(Math.max(latestClosed + 1, s.lastEvaluatedMonth + 1))
+                    + config.allowedLatenessMillis());
+        }
+        subject.update(s);
+    }
+
+    private void evaluateTier(SubjectState s, int month, TreeMap<Integer, PeriodFigures> monthMap, OnTimerContext ctx) {
+        var rules = config.tiers();
+        long points = pointsOver(monthMap, month, rules.lookbackMonths());
+        Tier band = rules.bandFor(points, s.region);
+        Tier from = s.tier;
+        if (band.ordinal() > from.ordinal()) {
+            s.tier = band;
+            s.monthsBelow = 0;
+            ctx.output(TIER_CHANGES, change(ctx.getCurrentKey(), s, from, band, TierDirection.UPGRADE, month, points, 0));
+        } else if (from != Tier.NOT_RATED) {
+            boolean below = points < rules.minPoints(from, s.region);
+            s.monthsBelow = below ? s.monthsBelow + 1 : 0;
+            boolean downgradeDate = rules.downgradeAtMonthEnd()[firstDay(month).getMonthValue() - 1];
+            if (below && downgradeDate && s.monthsBelow > rules.graceByTier()[from.ordinal()]) {
+                int monthsBelow = s.monthsBelow;
+                s.tier = band;
+                s.monthsBelow = 0;
+                ctx.output(TIER_CHANGES, change(ctx.getCurrentKey(), s, from, band, TierDirection.DOWNGRADE, month, points,
+                        monthsBelow));
+            }
+        }
+        s.lastEvaluatedMonth = month;
+    }
+
+    private TierChange change(String customer, SubjectState s, Tier from, Tier to, TierDirection direction, int month,
+                              long points, int monthsBelow) {
+        String evaluated = YearMonth.from(firstDay(month)).toString();
+        return TierChange.newBuilder()
+                .setChangeId(UUID.nameUUIDFromBytes((customer + "|" + evaluated).getBytes(StandardCharsets.UTF_8)).toString())
+                .setCustomerId(customer)
+                .setRegion(s.region)
+                .setFromTier(from)
+                .setToTier(to)
+                .setDirection(direction)
+                .setEvaluatedMonth(evaluated)
+                .setEffectiveDate(firstDay(month + 1))
+                .setPoints6Months(points)
+                .setToTierMinPoints(to == Tier.NOT_RATED ? 0 : config.tiers().minPoints(to, s.region))
+                .setMonthsBelow(monthsBelow)
+                .setPolicyVersion(config.policyVersion())
+                .setEmittedAt(Instant.now())
+                .build();
+    }
+
+    private CustomerContribution record(String key, SubjectState s, Tier tier, PeriodType type, LocalDate start,
+                                        PeriodFigures f, TreeMap<Integer, PeriodFigures> monthMap, int month) {
+        LocalDate end = type == PeriodType.DAY ? start.plusDays(1) : start.plusMonths(1);
+        long spending12 = 0;
+        for (PeriodFigures mf : monthMap.subMap(month - ROLLING_SPENDING_MONTHS + 1, true, month, true).values()) {
+            spending12 += mf.eligibleMinor;
+        }
+        return CustomerContribution.newBuilder()
+                .setSubjectType(config.subject())
+                .setSubjectId(key)
+                .setPeriodType(type)
+                .setPeriod(type == PeriodType.DAY ? start.toString() : YearMonth.from(start).toString())
+                .setPeriodStart(start)
+                .setPeriodEnd(end)
+                .setRegion(s.region)
+                .setCurrency(config.currency())
+                .setEligibleSpendingMinor(f.eligibleMinor)
+                .setExcludedSpendingMinor(f.excludedMinor)
+                .setTransactionCount(f.count)
+                .setDistinctCounterparties(f.counterparties.size())
+                .setInstalmentAmountMinor(f.instalmentMinor)
+                .setFeeRevenueMinor(f.feeMinor())
+                .setSpendingByMccGroup(new TreeMap<>(f.byMccGroup))
+                .setPoints(config.points(f.eligibleMinor, f.instalmentMinor, f.feeMinor()))
+                .setPoints6Months(pointsOver(monthMap, month, ROLLING_POINTS_MONTHS))
+                .setEligibleSpending12MonthsMinor(spending12)
+                .setTier(customers() ? tier : Tier.NOT_RATED)
+                .setIsFinal(f.closed)
+                .setRevision(f.revision)
+                .setLastEventTime(Instant.ofEpochMilli(f.lastEventTime))
+                .setPolicyVersion(config.policyVersion())
+                .setEmittedAt(Instant.now())
+                .build();
+    }
+
+    /** Sum of monthly points over {@code count} months ending with {@code month}. */
+    private long pointsOver(TreeMap<Integer, PeriodFigures> monthMap, int month, int count) {
+        long points = 0;
+        for (PeriodFigures f : monthMap.subMap(month - count + 1, true, month, true).values()) {
+            points += config.points(f.eligibleMinor, f.instalmentMinor, f.feeMinor());
+        }
+        return points;
+    }
+
+    private void forgetOldSales(SubjectState s, long timestamp) throws Exception {
+        int today = calendar.businessDay(timestamp);
+        if (!customers() || s.lastSalesCleanupDay == today) {
+            return;
+        }
+        s.lastSalesCleanupDay = today;
+        Iterator<Map.Entry<String, SaleMemo>> it = sales.iterator();
+        while (it.hasNext()) {
+            if (it.next().getValue().eventTime + config.refundWindowMillis() <= timestamp) {
+                it.remove();
+            }
+        }
+    }
+
+    private static PeriodFigures orNew(PeriodFigures f) {
+        return f == null ? new PeriodFigures() : f;
+    }
+
+    static int monthIndex(LocalDate date) {
+        return date.getYear() * 12 + date.getMonthValue() - 1;
+    }
+
+    static LocalDate firstDay(int monthIndex) {
+        return LocalDate.of(Math.floorDiv(monthIndex, 12), Math.floorMod(monthIndex, 12) + 1, 1);
+    }
+
+    private long monthEnd(int monthIndex) {
+        return calendar.dayStart((int) firstDay(monthIndex + 1).toEpochDay());
+    }
+}

@@ -1,0 +1,17 @@
+package io.posmon.operators.contribution;
+
+import io.posmon.schema.Tier;
+
+/** Per customer (or merchant): region, tier and where the month-end evaluations stand. */
+public class SubjectState {
+    public String region;
+    public Tier tier = Tier.NOT_RATED;
+    /** Consecutive month-end evaluations below the current tier's threshold. */
+    public int monthsBelow;
+    /** Month index (year x 12 + month - 1) of the last evaluation; Integer.MIN_VALUE when none. */
+    public int lastEvaluatedMonth = Integer.MIN_VALUE;
+    public int lastSalesCleanupDay = Integer.MIN_VALUE;
+
+    public SubjectState() {
+    }
+}
