@@ -254,8 +254,10 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
             subject.clear();
             return;
         }
-        // Keep evaluating a rated customer monthly, even without activity, so tiers can fall.
-        if (customers() && config.tiers() != null && (s.tier != Tier.NOT_RATED || !monthMap.isEmpty())) {
+        // Keep evaluating a rated customer monthly, even without activity, so tiers can fall. Not at
+        // the end of a bounded input (watermark at the end of time): each timer would fire at once.
+        if (customers() && config.tiers() != null && (s.tier != Tier.NOT_RATED || !monthMap.isEmpty())
+                && ctx.timerService().currentWatermark() != Long.MAX_VALUE) {
             ctx.timerService().registerEventTimeTimer(monthEnd(Math.max(latestClosed + 1, s.lastEvaluatedMonth + 1))
                     + config.allowedLatenessMillis());
         }

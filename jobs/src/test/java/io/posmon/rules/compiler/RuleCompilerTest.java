@@ -116,7 +116,7 @@ class RuleCompilerTest {
     }
 
     private static String versionOf(RuleSet base, SuspendedMerchantRule rule) {
-        return RuleCompiler.compile(new RuleSet(base.engine(), base.mccGroups(), List.of(rule))).rules().get(0).version();
+        return RuleCompiler.compile(new RuleSet(base.engine(), base.mccGroups(), List.of(rule), base.contribution(), base.tiers())).rules().get(0).version();
     }
 
     private static SuspendedMerchantRule suspended(MerchantStatus... order) {
