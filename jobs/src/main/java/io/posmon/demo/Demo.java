@@ -64,6 +64,8 @@ public final class Demo {
         s.checkpointDir = work.resolve("checkpoints").toUri().toString();
         s.profilesFile = work.resolve("merchant-profiles.avro");
 
+        // Refuse bad rules before starting anything.
+        io.posmon.rules.parser.RuleSetLoader.load(s.rulesDir);
         out.println("posmon demo: starting an in-process Kafka broker ...");
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              KafkaProducer<byte[], byte[]> producer = AvroKafka.producer(kafka.bootstrapServers())) {
@@ -135,6 +137,14 @@ public final class Demo {
             out.printf("%nCRM view: %,d contribution records committed to %s, %d tier changes (tiers move at month ends); %s%n",
                     crm.records(), s.contributionsTopic, crm.tierChanges(), crm.topCustomersOfTheDay(5));
             return summary(!failed, console.received(), generator, s, feeder.sent());
+        } finally {
+            deleteRecursively(work);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 

@@ -52,13 +52,13 @@ public class JobSettings {
     @Option(names = "--checkpoint-interval", description = "Checkpoint interval in milliseconds; alerts are committed on checkpoints. Default: ${DEFAULT-VALUE}")
     public long checkpointIntervalMillis = 10_000;
 
-    @Option(names = "--checkpoint-dir", description = "Checkpoint storage URI. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--checkpoint-dir", description = "Checkpoint storage URI, e.g. file:///var/lib/posmon/checkpoints or s3://bucket/posmon. Default: ${DEFAULT-VALUE}")
     public String checkpointDir = "file:///tmp/posmon/checkpoints";
 
     @Option(names = "--state-backend", description = "rocksdb or hashmap. Default: ${DEFAULT-VALUE}")
     public String stateBackend = "rocksdb";
 
-    @Option(names = "--delivery", description = "EXACTLY_ONCE (alerts visible to read_committed consumers at each checkpoint) or AT_LEAST_ONCE. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--delivery", description = "EXACTLY_ONCE (outputs visible to read_committed consumers at each checkpoint), AT_LEAST_ONCE (lower latency; consumers dedupe on ids) or NONE. Default: ${DEFAULT-VALUE}")
     public DeliveryGuarantee delivery = DeliveryGuarantee.EXACTLY_ONCE;
 
     @Option(names = "--from-earliest", negatable = true, description = "Start from the earliest offsets when the group has none (else latest). Default: ${DEFAULT-VALUE}")

@@ -36,6 +36,12 @@ public final class BusinessCalendar implements Serializable {
         return (int) (Math.floorMod(localMillis(epochMillis), DAY_MILLIS) / HOUR_MILLIS);
     }
 
+    /** Local date and time, to the second, for summaries a person reads ("2026-11-24 09:29:11"). */
+    public String localDateTime(long epochMillis) {
+        return java.time.LocalDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneId.of(zoneId)).withNano(0)
+                .toString().replace('T', ' ');
+    }
+
     /** First instant of a business day. */
     public long dayStart(int businessDay) {
         return LocalDate.ofEpochDay(businessDay).atStartOfDay(ZoneId.of(zoneId)).toInstant().toEpochMilli();

@@ -170,6 +170,7 @@ public class MerchantRiskFunction extends KeyedCoProcessFunction<String, PosTran
         for (KeyedCheck check : checks) {
             check.onTransaction(c, out);
         }
+        c.persistUndo();
         for (int i = 0; i < patterns.size(); i++) {
             if (patterns.get(i).condition().accepts(tx)) {
                 ctx.output(candidateTags.get(i), PatternCandidate.of(tx, c.snapshot()));

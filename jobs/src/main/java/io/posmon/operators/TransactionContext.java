@@ -29,6 +29,9 @@ public final class TransactionContext {
     public final List<EvidenceItem> recent;
     private final SeenLookup seen;
     private MerchantSnapshot snapshot;
+    private SeenTransaction original;
+    private boolean originalLoaded;
+    private boolean undoApplied;
 
     public TransactionContext(PosTransaction tx, BusinessCalendar calendar, MerchantProfile profile,
                               MccGroupTable groups, List<EvidenceItem> recent, SeenLookup seen) {
@@ -55,15 +58,29 @@ public final class TransactionContext {
         return snapshot;
     }
 
-    /** The transaction this one refers to (void, reversal), if this merchant counted it. */
+    /**
+     * The transaction this one refers to (void, reversal), if this merchant counted it, as it was
+     * before this transaction: every check sees the same, whatever the others did with it.
+     */
     public SeenTransaction original() throws Exception {
-        String id = tx.getOriginalTransactionId();
-        return id == null ? null : seen.get(id);
+        if (!originalLoaded) {
+            String id = tx.getOriginalTransactionId();
+            original = id == null ? null : seen.get(id);
+            originalLoaded = true;
+        }
+        return original;
     }
 
-    /** Records that the original has been voided or reversed, so a second undo does not count. */
-    public void markOriginalUndone(SeenTransaction original) throws Exception {
-        original.undone = true;
-        seen.put(tx.getOriginalTransactionId(), original);
+    /** A check took the original back; it is marked undone once all checks have run. */
+    public void markOriginalUndone() {
+        undoApplied = true;
+    }
+
+    /** Called by the operator after all checks: a second void or reversal of the same sale then counts nothing. */
+    void persistUndo() throws Exception {
+        if (undoApplied && original != null) {
+            original.undone = true;
+            seen.put(tx.getOriginalTransactionId(), original);
+        }
     }
 }

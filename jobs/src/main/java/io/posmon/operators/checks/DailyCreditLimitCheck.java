@@ -85,7 +85,7 @@ public final class DailyCreditLimitCheck implements KeyedCheck {
             }
             delta = -original.amountMinor;
             day = original.businessDay;
-            c.markOriginalUndone(original);
+            c.markOriginalUndone();
         } else {
             return;
         }
@@ -129,8 +129,10 @@ public final class DailyCreditLimitCheck implements KeyedCheck {
         if (c.profile == null) {
             return unknownMerchantLimit;
         }
+        // The merchant's own limit is in its settlement currency (the rule's currency when not given).
         Long own = c.profile.getDailyCreditLimitMinor();
-        if (own != null) {
+        String ownCurrency = c.profile.getSettlementCurrency();
+        if (own != null && (ownCurrency == null || ownCurrency.equals(currency))) {
             return own;
         }
         long[] row = limits.get(c.mccGroup);

@@ -49,7 +49,7 @@ public final class LargeRoundAmountsAlertFunction extends PatternProcessFunction
         var merchant = first.snapshot();
         String summary = String.format("%s: %d large round-amount sales totalling %s within %d min (first %s)",
                 AlertFactory.label(merchant), events.size(), MoneyFormat.format(total, currency),
-                withinMillis / 60_000, Instant.ofEpochMilli(first.transaction.eventTime));
+                withinMillis / 60_000, calendar.localDateTime(first.transaction.eventTime));
         // The first matched sale identifies the burst: a replay matches the same sales, so the same id.
         String windowKey = "match:" + first.transaction.transactionId;
         out.collect(AlertFactory.start(rule, AlertStage.TRIGGERED, windowKey, merchant, summary)

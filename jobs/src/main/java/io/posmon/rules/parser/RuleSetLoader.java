@@ -120,7 +120,7 @@ public final class RuleSetLoader {
 
         Path first = files.isEmpty() ? directory : files.get(0);
         // A file that did not parse may hold the missing section: do not report the same fault twice.
-        boolean sectionsKnown = unreadable == 0;
+        boolean sectionsKnown = unreadable == 0 && !files.isEmpty();
         EngineSettings engine = engineSection.value;
         MccGroups mccGroups = mccSection.value;
         if (engine == null && sectionsKnown) {
@@ -141,7 +141,7 @@ public final class RuleSetLoader {
             PolicyValidator.tiers(tierSection.value, tierSection.at, "/tiers");
         }
         if (rules.isEmpty() && !files.isEmpty() && sectionsKnown) {
-            problems.add(new RuleProblem(first, 1, 1, "no rules in " + directory));
+            problems.add(new RuleProblem(directory, 1, 1, "no rules in any file of this directory"));
         }
         for (int i = 0; i < rules.size(); i++) {
             RuleSetValidator.rule(rules.get(i), groups, ruleAt.get(i), rulePointers.get(i));
@@ -228,6 +228,9 @@ public final class RuleSetLoader {
             message = "'" + f.getValue() + "' is not one of: " + java.util.Arrays.stream(f.getTargetType().getEnumConstants())
                     .map(Object::toString).collect(Collectors.joining(", "))
                     + (f.getPath().isEmpty() ? "" : " (at '" + pathOf(f) + "')");
+        } else if (analystMessage(e) != null) {
+            message = analystMessage(e) + (e instanceof JsonMappingException m && !m.getPath().isEmpty()
+                    ? " (at '" + pathOf(m) + "')" : "");
         } else {
             message = e.getOriginalMessage()
                     .replaceAll("`[\\w.$]*\\.(\\w+)`", "$1")
@@ -241,11 +244,50 @@ public final class RuleSetLoader {
         return new RuleProblem(file, line, column, message);
     }
 
+    /** The mistakes analysts make most, said in their terms; null for anything else. */
+    private static String analystMessage(JsonProcessingException e) {
+        String original = e.getOriginalMessage();
+        Throwable cause = e.getCause();
+        // Our own deserializers (durations, time zones) already say what to write.
+        if (cause instanceof IllegalArgumentException && cause.getMessage() != null) {
+            return cause.getMessage();
+        }
+        if (e instanceof JsonMappingException m && m.getPath().size() > 0 && original != null) {
+            Object value = e instanceof InvalidFormatException f ? f.getValue() : null;
+            if (original.contains("Cannot coerce String value") || original.contains("from String")
+                    && (original.contains("Integer") || original.contains("BigDecimal") || original.contains("Long"))) {
+                String got = original.replaceAll("(?s).*?\\(\"(.*?)\"\\).*", "$1");
+                return "write a plain number here: no %, no thousands separators, no quotes, no currency sign"
+                        + (got.equals(original) ? "" : "; got '" + got + "'");
+            }
+            if (original.contains("from Floating-point value") || original.contains("from Integer value")) {
+                return "expected a list or a table of keys here, got a number: check the indentation of this key"
+                        + " and the lines after it";
+            }
+            if (original.contains("Floating-point value") && original.contains("to int")
+                    || original.contains("Cannot coerce Floating-point")) {
+                return "write a whole number here" + (value == null ? "" : ", got " + value);
+            }
+            if (original.contains("Duplicate field")) {
+                return original.replaceAll("(?s)Duplicate field '(.*?)'.*", "key '$1' is written twice; keep one");
+            }
+        }
+        if (original != null && original.startsWith("Duplicate field")) {
+            return original.replaceAll("(?s)Duplicate field '(.*?)'.*", "key '$1' is written twice; keep one");
+        }
+        return null;
+    }
+
     /** "not valid YAML: expected ',' or ']' (in the flow sequence started at line 9, column 17)". */
     private static RuleProblem fromYamlSyntax(Path file, MarkedYAMLException yaml) {
         Mark at = yaml.getProblemMark() != null ? yaml.getProblemMark() : yaml.getContextMark();
-        StringBuilder message = new StringBuilder("not valid YAML: ")
-                .append(yaml.getProblem() == null ? "syntax error" : yaml.getProblem());
+        String problem = yaml.getProblem() == null ? "syntax error" : yaml.getProblem();
+        if (problem.contains("<block end>") || problem.contains("mapping values are not allowed")) {
+            // The parser's words for a line indented differently from the keys around it.
+            problem = "indentation: this line does not line up with the keys above it (YAML nests keys by indentation;"
+                    + " use spaces, and the same indentation for keys of the same block)";
+        }
+        StringBuilder message = new StringBuilder("not valid YAML: ").append(problem);
         if (yaml.getContext() != null) {
             message.append(" (").append(yaml.getContext().replaceFirst("^while parsing (an? )?", "in the "));
             Mark context = yaml.getContextMark();
