@@ -67,7 +67,9 @@ public final class RuleSetLoader {
                 continue;
             }
             if (text.isBlank()) {
-                problems.add(new RuleProblem(file, 1, 1, "empty file: expected an 'engine:', 'mccGroups:' or 'rules:' section"));
+                problems.add(new RuleProblem(file, 1, 1,
+                        "empty file: expected an 'engine:', 'mccGroups:', 'rules:', 'contribution:' or 'tiers:' section"));
+                unreadable++;
                 continue;
             }
             RuleFile parsed;
@@ -228,6 +230,10 @@ public final class RuleSetLoader {
             message = "'" + f.getValue() + "' is not one of: " + java.util.Arrays.stream(f.getTargetType().getEnumConstants())
                     .map(Object::toString).collect(Collectors.joining(", "))
                     + (f.getPath().isEmpty() ? "" : " (at '" + pathOf(f) + "')");
+            if (String.valueOf(f.getValue()).matches("\\d+(\\.\\d+)?")) {
+                // "SMALL: 50,000.00" inside {...} reads as SMALL: 50 and a key "000.00".
+                message += "; a number with a thousands separator? write 50000.00, not 50,000.00";
+            }
         } else if (analystMessage(e) != null) {
             message = analystMessage(e) + (e instanceof JsonMappingException m && !m.getPath().isEmpty()
                     ? " (at '" + pathOf(m) + "')" : "");
@@ -251,6 +257,11 @@ public final class RuleSetLoader {
         // Our own deserializers (durations, time zones) already say what to write.
         if (cause instanceof IllegalArgumentException && cause.getMessage() != null) {
             return cause.getMessage();
+        }
+        if (e instanceof InvalidFormatException f && original != null && original.contains("from String \"")) {
+            // "Cannot deserialize value of type Duration from String "5": a duration needs a unit" -> "'5': a duration ..."
+            return "'" + f.getValue() + "': " + original.replaceAll("(?s).*?from String \".*?\": ", "")
+                    .replaceAll("\\s*\\n.*", "");
         }
         if (e instanceof JsonMappingException m && m.getPath().size() > 0 && original != null) {
             Object value = e instanceof InvalidFormatException f ? f.getValue() : null;
