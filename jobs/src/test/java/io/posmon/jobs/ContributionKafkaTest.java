@@ -1,0 +1,257 @@
+package io.posmon.jobs;
+
+import static io.posmon.testing.Tx.local;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.posmon.demo.generator.GeneratorSettings;
+import io.posmon.demo.generator.TrafficGenerator;
+import io.posmon.kafka.AvroKafka;
+import io.posmon.kafka.EmbeddedKafka;
+import io.posmon.kafka.Topics;
+import io.posmon.schema.CustomerContribution;
+import io.posmon.schema.MerchantProfile;
+import io.posmon.schema.MerchantScale;
+import io.posmon.schema.PeriodType;
+import io.posmon.schema.PosTransaction;
+import io.posmon.schema.Tier;
+import io.posmon.schema.TierChange;
+import io.posmon.schema.TransactionStatus;
+import io.posmon.schema.TransactionType;
+import io.posmon.sources.ProfileFiles;
+import io.posmon.testing.Merchants;
+import io.posmon.testing.Tx;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Contribution figures are exact: a generated month of traffic (10 Dec to 9 Jan, across the
+ * month, half-year and year end in local time) plus scripted edge cases go through the whole job
+ * on a MiniCluster and the in-process broker; the latest record of every key on the compacted
+ * topic equals {@link ContributionReference}, an independent plain computation. Scripted
+ * customers cross tier bands up at a month end and down only on 31 December after their grace.
+ */
+class ContributionKafkaTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final Path RULES = Path.of("../rules");
+    private static EmbeddedKafka kafka;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = EmbeddedKafka.start();
+    }
+
+    @AfterAll
+    static void stopKafka() throws Exception {
+        kafka.close();
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void emittedFiguresEqualAnIndependentComputation(@TempDir Path tmp) throws Exception {
+        JobSettings s = settings(tmp);
+        ZoneId zone = ZoneId.of("Asia/Shanghai");
+        GeneratorSettings gs = new GeneratorSettings(11, 20, 2_000, 100, local("2026-12-10T00:00:00"),
+                GeneratorSettings.realisticSpeed(100, 20), zone);
+        TrafficGenerator generator = new TrafficGenerator(gs);
+        List<MerchantProfile> profiles = new ArrayList<>(generator.merchantProfiles());
+        profiles.addAll(scriptedMerchants());
+        List<PosTransaction> txs = new ArrayList<>(generator.transactionsBetween(gs.simulatedStart(),
+                gs.simulatedStart().plus(Duration.ofDays(30))));
+        txs.addAll(edgeCases());
+        txs.addAll(tierJourneys());
+        // Written in event-time order (stable: a retransmission stays after its original).
+        txs.sort(Comparator.comparing(PosTransaction::getEventTime));
+        ProfileFiles.write(s.profilesFile, profiles);
+        try (KafkaProducer<byte[], byte[]> producer = AvroKafka.producer(s.bootstrapServers)) {
+            AvroKafka.send(producer, s.profilesTopic, profiles, MerchantProfile::getMerchantId);
+            AvroKafka.send(producer, s.transactionsTopic, txs, PosTransaction::getMerchantId);
+        }
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.configuration(s));
+        env.setParallelism(2);
+        PosmonJob.onKafka(s, true, true).build(env);
+        env.execute("contribution-exactness");
+
+        ContributionReference reference = new ContributionReference(RULES);
+        reference.run(txs, profiles.stream().collect(Collectors.toMap(MerchantProfile::getMerchantId, p -> p)));
+        Map<String, CustomerContribution> latest = latestPerKey(
+                AvroKafka.readAll(s.bootstrapServers, s.contributionsTopic, CustomerContribution.class));
+
+        Map<String, ContributionReference.Figures> expected = reference.expected();
+        assertThat(latest.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        Map<String, ContributionReference.Figures> actual = new TreeMap<>();
+        latest.forEach((key, c) -> actual.put(key, new ContributionReference.Figures(c.getEligibleSpendingMinor(),
+                c.getExcludedSpendingMinor(), c.getTransactionCount(), c.getDistinctCounterparties(),
+                c.getInstalmentAmountMinor(), c.getFeeRevenueMinor(), new TreeMap<>(c.getSpendingByMccGroup()),
+                c.getPoints())));
+        assertThat(actual).isEqualTo(expected);
+        assertThat(latest.values()).allSatisfy(c -> assertThat(c.getIsFinal()).isTrue());
+        // Rolling points on month records: the sum of the 6 months' points ending with the month.
+        latest.forEach((key, c) -> {
+            if (c.getPeriodType() == PeriodType.MONTH) {
+                Map<String, Long> months = reference.monthlyPoints(c.getSubjectType() + "|" + c.getSubjectId());
+                YearMonth m = YearMonth.parse(c.getPeriod());
+                long sum = 0;
+                for (int i = 0; i < 6; i++) {
+                    sum += months.getOrDefault(m.minusMonths(i).toString(), 0L);
+                }
+                assertThat(c.getPoints6Months()).as(key).isEqualTo(sum);
+            }
+        });
+        assertThat(txs.size()).isGreaterThan(30_000);
+        assertEdgeCases(latest);
+
+        List<String> tierChanges = AvroKafka.readAll(s.bootstrapServers, s.tierChangesTopic, TierChange.class).stream()
+                .filter(c -> c.getCustomerId().startsWith("CX"))
+                .map(c -> String.join("|", c.getCustomerId(), c.getEvaluatedMonth(), c.getFromTier().toString(),
+                        c.getToTier().toString(), c.getDirection().toString(), c.getEffectiveDate().toString(),
+                        String.valueOf(c.getPoints6Months()), String.valueOf(c.getToTierMinPoints()),
+                        String.valueOf(c.getMonthsBelow())))
+                .sorted().collect(Collectors.toList());
+        assertThat(tierChanges).containsExactly(
+                // December: 1,015 points of spending, 499 of instalment bonus (50% of 99,999.99), 606 of fees.
+                "CX0001|2026-12|NOT_RATED|STAR_5|UPGRADE|2027-01-01|2120|2000|0",
+                // 250,000.00 in March at a 38 bp merchant: 2,500 points of spending + 950 of fees = 3,450.
+                "CX0002|2026-03|NOT_RATED|STAR_5|UPGRADE|2026-04-01|3450|2000|0",
+                // March leaves the 6-month window at the end of September: below STAR_5 from then on,
+                // grace 2 months, so the downgrade waits for 31 December (4 evaluations below).
+                "CX0002|2026-12|STAR_5|STAR_3|DOWNGRADE|2027-01-01|78|50|4",
+                // Shanghai thresholds are 150%: 2,484 points reach STAR_4 (750) but not STAR_5 (3,000).
+                "CX0003|2026-11|NOT_RATED|STAR_4|UPGRADE|2026-12-01|2484|750|0");
+    }
+
+    private static void assertEdgeCases(Map<String, CustomerContribution> latest) {
+        // Local midnight at the year end: 23:59:59.999 on 31 Dec and 00:00 on 1 Jan fall on their own days.
+        assertThat(latest.get("CUSTOMER|CX0001|DAY|2026-12-31").getEligibleSpendingMinor()).isEqualTo(10_000);
+        assertThat(latest.get("CUSTOMER|CX0001|DAY|2027-01-01").getEligibleSpendingMinor()).isEqualTo(10_001);
+        CustomerContribution december = latest.get("CUSTOMER|CX0001|MONTH|2026-12");
+        // 99,999.99 (instalments) + 100.00 + 2,000.00 sale less a 500.00 refund; 100,000.00 is excluded,
+        // and so are the cash (6011) and zero-fee purchases, less a 200.00 refund of the cash one.
+        assertThat(december.getEligibleSpendingMinor()).isEqualTo(9_999_999 + 10_000 + 200_000 - 50_000);
+        assertThat(december.getExcludedSpendingMinor()).isEqualTo(10_000_000 + 50_000 + 30_000 - 20_000);
+        assertThat(december.getInstalmentAmountMinor()).isEqualTo(9_999_999);
+        // The rest of the 2,000.00 sale is refunded in January: only what was left of it (1,500.00).
+        assertThat(latest.get("CUSTOMER|CX0001|DAY|2027-01-03").getEligibleSpendingMinor()).isEqualTo(-150_000);
+        assertThat(latest.get("CUSTOMER|CX0001|DAY|2027-01-03").getPoints()).isZero();
+        // The sale voided and then reversed is taken back once; its retransmission and the declined sale never count.
+        assertThat(latest.get("CUSTOMER|CX0001|DAY|2026-12-22").getEligibleSpendingMinor()).isZero();
+        assertThat(latest.get("CUSTOMER|CX0001|DAY|2026-12-22").getTransactionCount()).isEqualTo(1);
+        assertThat(latest).doesNotContainKey("CUSTOMER|CX0001|DAY|2026-12-24");
+        assertThat(latest).doesNotContainKey("CUSTOMER|CX0001|DAY|2026-12-26");
+    }
+
+    private static List<MerchantProfile> scriptedMerchants() {
+        return List.of(
+                Merchants.profile("X000001", "6011", MerchantScale.SMALL).setFeeRateBps(50).build(),
+                Merchants.profile("X000002", "5411", MerchantScale.SMALL).setFeeRateBps(0).build(),
+                Merchants.profile("X000003", "5944", MerchantScale.MEDIUM).setFeeRateBps(60).build(),
+                Merchants.profile("X000004", "5311", MerchantScale.LARGE).setFeeRateBps(38).build());
+    }
+
+    private static PosTransaction.Builder own(String id, String customer, String merchant, String time, long amount) {
+        return Tx.sale(id, merchant, time, amount).setCustomerId(customer).setCardToken("tok_" + customer);
+    }
+
+    private static List<PosTransaction> edgeCases() {
+        List<PosTransaction> t = new ArrayList<>();
+        t.add(own("E1", "CX0001", "X000004", "2026-12-31T23:59:59.999", 10_000).build());
+        t.add(own("E2", "CX0001", "X000004", "2027-01-01T00:00:00", 10_001).build());
+        t.add(own("E3", "CX0001", "X000003", "2026-12-20T10:00:00", 10_000_000).build());   // at the single-purchase cap
+        t.add(own("E4", "CX0001", "X000003", "2026-12-20T10:05:00", 9_999_999).setInstallments(12).build());
+        PosTransaction cash = own("E5", "CX0001", "X000001", "2026-12-21T11:00:00", 50_000).build();
+        t.add(cash);
+        t.add(own("E6", "CX0001", "X000002", "2026-12-21T11:05:00", 30_000).build());        // zero-fee merchant
+        PosTransaction voided = own("E7", "CX0001", "X000004", "2026-12-22T12:00:00", 100_000).build();
+        t.add(voided);
+        t.add(voided);                                                                          // retransmission
+        t.add(undo(TransactionType.VOID, "E8", voided, "2026-12-22T12:10:00", 100_000));
+        t.add(undo(TransactionType.REVERSAL, "E9", voided, "2026-12-22T12:11:00", 100_000));
+        PosTransaction refunded = own("E10", "CX0001", "X000004", "2026-12-23T09:00:00", 200_000).build();
+        t.add(refunded);
+        t.add(undo(TransactionType.REFUND, "E11", refunded, "2026-12-28T15:00:00", 50_000));
+        t.add(undo(TransactionType.REFUND, "E12", refunded, "2027-01-03T15:00:00", 200_000));
+        t.add(own("E13", "CX0001", "X000004", "2026-12-24T10:00:00", 77_777).setStatus(TransactionStatus.DECLINED).build());
+        t.add(own("E14", "CX0001", "X000004", "2026-12-26T10:00:00", 1_000).setType(TransactionType.REFUND)
+                .setOriginalTransactionId("NEVER-SEEN").build());
+        t.add(undo(TransactionType.REFUND, "E15", cash, "2026-12-29T10:00:00", 20_000));
+        return t;
+    }
+
+    private static PosTransaction undo(TransactionType type, String id, PosTransaction original, String time, long amount) {
+        return own(id, original.getCustomerId(), original.getMerchantId(), time, amount)
+                .setType(type).setOriginalTransactionId(original.getTransactionId()).build();
+    }
+
+    /** CX0002: a big March, then 1,000.00 a month; CX0003: a Shanghai customer's big November. */
+    private static List<PosTransaction> tierJourneys() {
+        List<PosTransaction> t = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            t.add(own("J2-03-" + i, "CX0002", "X000004", "2026-03-1" + i + "T10:00:00", 5_000_000).build());
+        }
+        for (int month = 4; month <= 12; month++) {
+            t.add(own("J2-" + month, "CX0002", "X000004", String.format("2026-%02d-15T10:00:00", month), 100_000).build());
+        }
+        t.add(own("J2-2027-01", "CX0002", "X000004", "2027-01-05T10:00:00", 100_000).build());
+        for (int i = 1; i <= 3; i++) {
+            t.add(own("J3-" + i, "CX0003", "X000004", "2026-11-0" + i + "T10:00:00", 6_000_000)
+                    .setCustomerRegion("CN-SH").build());
+        }
+        return t;
+    }
+
+    /** The compacted topic's view: the last record written for each key. */
+    private static Map<String, CustomerContribution> latestPerKey(List<CustomerContribution> records) {
+        Map<String, CustomerContribution> latest = new HashMap<>();
+        for (CustomerContribution c : records) {
+            latest.put(c.getSubjectType() + "|" + c.getSubjectId() + "|" + c.getPeriodType() + "|" + c.getPeriod(), c);
+        }
+        return latest;
+    }
+
+    private static JobSettings settings(Path tmp) throws Exception {
+        JobSettings s = new JobSettings();
+        s.bootstrapServers = kafka.bootstrapServers();
+        s.rulesDir = RULES;
+        String p = "ct" + Instant.now().toEpochMilli() + ".";
+        s.transactionsTopic = p + "transactions";
+        s.profilesTopic = p + "profiles";
+        s.alertsTopic = p + "alerts";
+        s.deadLetterTopic = p + "dead-letters";
+        s.lateTopic = p + "late";
+        s.contributionsTopic = p + "contributions";
+        s.tierChangesTopic = p + "tier-changes";
+        s.lateContributionsTopic = p + "late-contributions";
+        s.groupId = p + "job";
+        s.checkpointIntervalMillis = 1000;
+        s.checkpointDir = tmp.resolve("checkpoints").toUri().toString();
+        s.bounded = true;
+        s.profilesFile = tmp.resolve("profiles.avro");
+        Topics.createTopics(s.bootstrapServers, s, 2);
+        return s;
+    }
+}

@@ -1,0 +1,91 @@
+package io.posmon.operators.contribution;
+
+import static io.posmon.operators.contribution.ContributionHarness.refund;
+import static io.posmon.operators.contribution.ContributionHarness.spend;
+import static io.posmon.operators.contribution.ContributionHarness.undo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.posmon.schema.ContributionSubject;
+import io.posmon.schema.CustomerContribution;
+import io.posmon.schema.PosTransaction;
+import io.posmon.schema.Tier;
+import io.posmon.schema.TransactionType;
+import io.posmon.testing.Tx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Merchant records: acquiring volume net of undo, distinct cards, fee revenue; no tiers. */
+class MerchantContributionTest {
+
+    private static final String DAY = "2026-11-23";
+
+    private final ContributionHarness h = ContributionHarness.merchants();
+
+    @AfterEach
+    void close() throws Exception {
+        h.close();
+    }
+
+    /** A sale at merchant M1 (6011 cash: excluded for customers, not for merchants) on a card. */
+    private static PosTransaction sale(String id, String time, long amount, String card, String customer) {
+        return Tx.sale(id, "M1", DAY + "T" + time, amount).setCardToken(card).setCustomerId(customer).build();
+    }
+
+    private static SpendEvent atM1(PosTransaction tx) {
+        return spend(tx, "CASH", "6011", 60, true, "CN-SH");
+    }
+
+    @Test
+    void volumeIsAllSalesNetOfUndoWithDistinctCardsAndFeeRevenue() throws Exception {
+        PosTransaction first = sale("s1", "10:00", 10_000, "tok_A", "C1");
+        PosTransaction second = sale("s2", "11:00", 20_000, "tok_A", null);
+        PosTransaction third = sale("s3", "12:00", 30_003, "tok_B", "C2");
+        h.send(atM1(first), atM1(second), atM1(third),
+                atM1(refund("r1", DAY + "T13:00", 5_000, second)),
+                atM1(undo(TransactionType.VOID, "v1", DAY + "T14:00", 10_000, first)));
+        h.watermark(DAY + "T23:00");
+
+        CustomerContribution r = h.day(DAY);
+        assertThat(r.getSubjectType()).isEqualTo(ContributionSubject.MERCHANT);
+        assertThat(r.getSubjectId()).isEqualTo("M1");
+        assertThat(r.getRegion()).isEqualTo("CN-SH");
+        assertThat(r.getEligibleSpendingMinor()).isEqualTo(45_003);
+        assertThat(r.getExcludedSpendingMinor()).isZero();
+        assertThat(r.getTransactionCount()).isEqualTo(3);
+        assertThat(r.getDistinctCounterparties()).as("tok_A, tok_B").isEqualTo(2);
+        assertThat(r.getFeeRevenueMinor()).isEqualTo(270); // floor(450.03 x 0.60% = 270.018 fen)
+        assertThat(r.getTier()).isEqualTo(Tier.NOT_RATED);
+    }
+
+    @Test
+    void zeroFeeAndLargePurchasesCountForMerchants() throws Exception {
+        h.send(spend(sale("s1", "10:00", 10_000_000, "tok_A", "C1"), "AUTO", "5511", 0, true, "CN-ZJ"));
+        h.watermark(DAY + "T23:00");
+
+        CustomerContribution r = h.day(DAY);
+        assertThat(r.getEligibleSpendingMinor()).isEqualTo(10_000_000);
+        assertThat(r.getFeeRevenueMinor()).isZero();
+        assertThat(r.getPoints()).as("100,000.00 / 10,000.00").isEqualTo(10);
+    }
+
+    @Test
+    void merchantPointsCountVolumePer10000AndFeePer10() throws Exception {
+        // 19,999.99 at 1.00%: floor(1.9999999) = 1 volume point + floor(199.9999 / 10.00) = 19 fee points
+        h.send(spend(sale("s1", "10:00", 1_999_999, "tok_A", null), "RETAIL", "5411", 100, true, "CN-ZJ"));
+        h.watermark(DAY + "T23:00");
+
+        CustomerContribution r = h.day(DAY);
+        assertThat(r.getFeeRevenueMinor()).isEqualTo(19_999);
+        assertThat(r.getPoints()).isEqualTo(1 + 19);
+    }
+
+    @Test
+    void merchantsHaveNoTierChanges() throws Exception {
+        h.send(atM1(sale("s1", "10:00", 9_000_000, "tok_A", "C1")));
+        h.monthsEvaluated("2026-11", "2026-12");
+
+        assertThat(h.tierChanges()).isEmpty();
+        assertThat(h.month("2026-11").getIsFinal()).isTrue();
+        assertThat(h.month("2026-11").getTier()).isEqualTo(Tier.NOT_RATED);
+    }
+}
