@@ -143,8 +143,12 @@ public class MerchantRiskFunction extends KeyedCoProcessFunction<String, PosTran
                 unknownMerchant.inc();
             }
         }
+        boolean undo = isUndo(tx);
+        SeenTransaction original = undo ? seen.get(tx.getOriginalTransactionId()) : null;
         if (emitSpend) {
-            ctx.output(SPEND, spend(tx, merchant));
+            SpendEvent e = spend(tx, merchant);
+            e.repeatedUndo = original != null && original.undone;
+            ctx.output(SPEND, e);
         }
         // The contribution pipeline has its own lateness; the risk rules stop here.
         long watermark = ctx.timerService().currentWatermark();
@@ -154,7 +158,7 @@ public class MerchantRiskFunction extends KeyedCoProcessFunction<String, PosTran
             return;
         }
         List<EvidenceItem> recentItems = List.of();
-        if (isUndo(tx)) {
+        if (undo) {
             forgetUndone(tx.getOriginalTransactionId());
         }
         if (saleLike) {
@@ -170,7 +174,9 @@ public class MerchantRiskFunction extends KeyedCoProcessFunction<String, PosTran
         for (KeyedCheck check : checks) {
             check.onTransaction(c, out);
         }
-        c.persistUndo();
+        if (undo) {
+            c.persistUndo();
+        }
         for (int i = 0; i < patterns.size(); i++) {
             if (patterns.get(i).condition().accepts(tx)) {
                 ctx.output(candidateTags.get(i), PatternCandidate.of(tx, c.snapshot()));

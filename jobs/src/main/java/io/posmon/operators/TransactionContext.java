@@ -31,7 +31,6 @@ public final class TransactionContext {
     private MerchantSnapshot snapshot;
     private SeenTransaction original;
     private boolean originalLoaded;
-    private boolean undoApplied;
 
     public TransactionContext(PosTransaction tx, BusinessCalendar calendar, MerchantProfile profile,
                               MccGroupTable groups, List<EvidenceItem> recent, SeenLookup seen) {
@@ -71,14 +70,9 @@ public final class TransactionContext {
         return original;
     }
 
-    /** A check took the original back; it is marked undone once all checks have run. */
-    public void markOriginalUndone() {
-        undoApplied = true;
-    }
-
     /** Called by the operator after all checks: a second void or reversal of the same sale then counts nothing. */
     void persistUndo() throws Exception {
-        if (undoApplied && original != null) {
+        if (original != null && !original.undone) {
             original.undone = true;
             seen.put(tx.getOriginalTransactionId(), original);
         }

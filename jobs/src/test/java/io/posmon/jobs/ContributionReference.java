@@ -96,6 +96,7 @@ final class ContributionReference {
     /** Computes the figures of every subject and period from the transactions as written. */
     void run(List<PosTransaction> written, Map<String, MerchantProfile> profiles) {
         Set<String> seen = new HashSet<>();
+        Set<String> undoneByVoidOrReversal = new HashSet<>();
         Map<String, Sale> sales = new HashMap<>();
         for (PosTransaction tx : written) {
             if (!seen.add(tx.getTransactionId()) || tx.getStatus() != TransactionStatus.APPROVED) {
@@ -108,8 +109,11 @@ final class ContributionReference {
             boolean sale = tx.getType() == TransactionType.SALE || tx.getType() == TransactionType.PREAUTH_COMPLETION;
             long amount = tx.getAmountMinor();
 
-            // Merchant: all approved sales, less every undo and refund, at the current fee rate.
-            for (Acc a : periods("MERCHANT|" + tx.getMerchantId(), day)) {
+            // Merchant: all approved sales, less every undo and refund, at the current fee rate; a
+            // second void or reversal of the same sale takes nothing more back.
+            boolean voidOrReversal = tx.getType() == TransactionType.VOID || tx.getType() == TransactionType.REVERSAL;
+            boolean repeated = voidOrReversal && !undoneByVoidOrReversal.add(String.valueOf(tx.getOriginalTransactionId()));
+            for (Acc a : repeated ? List.<Acc>of() : periods("MERCHANT|" + tx.getMerchantId(), day)) {
                 if (sale) {
                     a.count++;
                     a.counterparties.add(tx.getCardToken());

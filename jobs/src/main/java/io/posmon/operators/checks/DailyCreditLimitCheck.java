@@ -85,7 +85,6 @@ public final class DailyCreditLimitCheck implements KeyedCheck {
             }
             delta = -original.amountMinor;
             day = original.businessDay;
-            c.markOriginalUndone();
         } else {
             return;
         }

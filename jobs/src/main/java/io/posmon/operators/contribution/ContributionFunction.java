@@ -35,8 +35,10 @@ import org.apache.flink.util.OutputTag;
  * Contribution figures of one customer (or merchant) per business day and calendar month, in
  * exact minor units, and for customers the tier evaluation at each month end.
  *
- * <p>Undo and refunds are counted in the period in which they happen (cash basis), against the
- * sale they refer to: only what that sale counted, at most its amount. Figures of an open period
+ * <p>Undo and refunds are counted in the period in which they happen (cash basis). For customers,
+ * against the sale they refer to: only what that sale counted, at most what is left of it, within
+ * the refund window. For merchants (all sales count), their own amount; a second void or reversal
+ * of the same sale counts nothing. Figures of an open period
  * are re-emitted at most once per {@code emitEvery} of event time, and once more, final, when the
  * period's end plus the allowed lateness has passed; later events go to {@link #LATE}.
  */
@@ -97,6 +99,11 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
             ctx.output(LATE, tx);
             return;
         }
+        PeriodFigures d = orNew(days.get(day));
+        PeriodFigures m = orNew(months.get(month));
+        if (!apply(e, d, m)) {
+            return;
+        }
         SubjectState s = subject.value();
         if (s == null) {
             s = new SubjectState();
@@ -104,12 +111,6 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         String region = customers() ? tx.getCustomerRegion() : e.merchantRegion;
         if (region != null) {
             s.region = region;
-        }
-        PeriodFigures d = orNew(days.get(day));
-        PeriodFigures m = orNew(months.get(month));
-        if (!apply(e, d, m)) {
-            subject.update(s);
-            return;
         }
         for (PeriodFigures f : new PeriodFigures[] {d, m}) {
             f.lastEventTime = Math.max(f.lastEventTime, t);
@@ -162,6 +163,9 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         }
         // VOID, REVERSAL, REFUND: take back what the sale counted, in this period.
         if (!customers()) {
+            if (e.repeatedUndo) {
+                return false;
+            }
             for (PeriodFigures f : new PeriodFigures[] {d, m}) {
                 f.addEligible(-amount, tx.getInstallments() > 0, e.feeRateBps, e.mccGroup);
             }
@@ -169,6 +173,10 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         }
         String originalId = tx.getOriginalTransactionId();
         SaleMemo memo = originalId == null ? null : sales.get(originalId);
+        // A sale older than the refund window is forgotten, whether or not cleanup has removed it yet.
+        if (memo != null && memo.eventTime + config.refundWindowMillis() <= tx.getEventTime().toEpochMilli()) {
+            memo = null;
+        }
         if (memo == null) {
             unmatchedUndo.inc();
             return false;
@@ -363,6 +371,10 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
             if (it.next().getValue().eventTime + config.refundWindowMillis() <= timestamp) {
                 it.remove();
             }
+        }
+        // The heap backend keeps an empty map for the key after its last entry is removed.
+        if (sales.isEmpty()) {
+            sales.clear();
         }
     }
 

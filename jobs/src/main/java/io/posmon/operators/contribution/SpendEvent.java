@@ -15,6 +15,8 @@ public class SpendEvent {
     public int feeRateBps;
     public boolean profileKnown;
     public String merchantRegion;
+    /** A void or reversal of a sale that an earlier void or reversal already took back. */
+    public boolean repeatedUndo;
 
     public SpendEvent() {
     }

@@ -19,6 +19,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -172,6 +173,17 @@ final class ContributionHarness implements AutoCloseable {
     }
 
     // ---- output ----
+
+    /** How many keys have an entry in the named state ("days", "months", "sales", "subject"). */
+    long keysIn(String stateName) throws Exception {
+        try (var keys = harness.getOperator().getKeyedStateBackend().getKeys(stateName, VoidNamespace.INSTANCE)) {
+            return keys.count();
+        }
+    }
+
+    int eventTimeTimers() {
+        return harness.numEventTimeTimers();
+    }
 
     List<CustomerContribution> records() {
         return harness.extractOutputValues();

@@ -16,7 +16,6 @@ import io.posmon.schema.Tier;
 import io.posmon.schema.TransactionType;
 import io.posmon.testing.Tx;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -252,11 +251,6 @@ class CustomerFiguresTest {
     }
 
     @Test
-    @Disabled("BUG: the refund window (180d) is only applied by the daily cleanup in onTimer, not when the refund "
-            + "arrives. Input: sale s1 100.00 at 2026-01-05 10:00, watermark 2026-07-04 11:00 (last timer 2026-07-02, "
-            + "memo still kept), refund of s1 at 2026-07-04 12:00 (180d 2h after the sale). Expected: nothing reduced "
-            + "(contribution.yaml: a refund of a sale older than refundWindow does not reduce anything), no record for "
-            + "2026-07-04. Actual: DAY 2026-07-04 with eligibleSpendingMinor -10000 (and July month -10000).")
     void refundAfterTheRefundWindowReducesNothingEvenBeforeTheSaleIsForgotten() throws Exception {
         PosTransaction sale = buy("s1", "M1", "2026-01-05T10:00", 10_000).build();
         h.send(spend(sale)).watermark("2026-07-04T11:00");
@@ -272,6 +266,36 @@ class CustomerFiguresTest {
         h.send(spend(refund("r1", "2026-08-05T12:00", 10_000, sale))).watermark("2026-08-05T23:00");
 
         assertThat(h.records(PeriodType.DAY, "2026-08-05")).isEmpty();
+    }
+
+    // ---- state ----
+
+    @Test
+    void idleUnratedCustomerIsForgottenOnceItsMonthsAndSalesExpire() throws Exception {
+        h.send(spend(buy("s1", "M1", "2026-01-10T10:00", 50))).monthsEvaluated("2026-01", "2027-01");
+        assertThat(h.keysIn("months")).as("January 2026 is kept for 13 months").isEqualTo(1);
+
+        h.monthsEvaluated("2027-02", "2027-02");
+
+        assertThat(h.keysIn("subject")).isZero();
+        assertThat(h.keysIn("months")).isZero();
+        assertThat(h.keysIn("days")).isZero();
+        assertThat(h.eventTimeTimers()).isZero();
+    }
+
+    @Test
+    void forgottenSalesLeaveNoEntryBehind() throws Exception {
+        h.send(spend(buy("s1", "M1", "2026-01-10T10:00", 50))).monthsEvaluated("2026-01", "2027-02");
+
+        assertThat(h.keysIn("sales")).isZero();
+    }
+
+    @Test
+    void unmatchedRefundLeavesNoStateBehind() throws Exception {
+        PosTransaction neverSeen = buy("unknown", "M1", "2026-01-01T10:00", 10_000).setCustomerRegion("CN-ZJ").build();
+        h.send(spend(refund("r1", at("10:00"), 10_000, neverSeen))).watermark("2028-11-23T00:00");
+
+        assertThat(h.keysIn("subject")).isZero();
     }
 
     // ---- points of a period ----

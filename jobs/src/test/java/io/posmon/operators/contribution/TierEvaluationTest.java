@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.posmon.schema.Tier;
-import io.posmon.schema.TierChange;
 import io.posmon.schema.TierDirection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
