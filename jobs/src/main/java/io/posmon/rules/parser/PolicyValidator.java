@@ -70,7 +70,6 @@ final class PolicyValidator {
     static void tiers(TierPolicy t, ProblemCollector p, String at) {
         if (p.require(t.bands(), at, "bands")) {
             long previous = 0;
-            Tier previousTier = Tier.NOT_RATED;
             for (int i = 0; i < t.bands().size(); i++) {
                 var band = t.bands().get(i);
                 String bp = at + "/bands/" + i;
@@ -79,17 +78,15 @@ final class PolicyValidator {
                 }
                 if (band.tier() == Tier.NOT_RATED) {
                     p.at(bp + "/tier", "NOT_RATED is what a customer with no points is; it has no band");
-                } else if (band.tier().ordinal() != previousTier.ordinal() + 1) {
+                } else if (i + 1 < Tier.values().length && band.tier() != Tier.values()[i + 1]) {
                     p.at(bp + "/tier", "bands must list the tiers in order from ENTRY up; expected "
-                            + Tier.values()[Math.min(previousTier.ordinal() + 1, Tier.values().length - 1)]
-                            + " here, got " + band.tier());
+                            + Tier.values()[i + 1] + " here, got " + band.tier());
                 }
                 if (band.minPoints() <= previous) {
                     p.at(bp + "/minPoints", "minPoints must be above the previous band's (" + previous + "), got "
                             + band.minPoints());
                 }
                 previous = band.minPoints();
-                previousTier = band.tier();
             }
             if (t.bands().size() != Tier.values().length - 1) {
                 p.at(at + "/bands", "bands must list every tier from ENTRY to STAR_7 (" + (Tier.values().length - 1)
