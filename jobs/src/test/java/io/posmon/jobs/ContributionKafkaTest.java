@@ -145,6 +145,59 @@ class ContributionKafkaTest {
                 "CX0003|2026-11|NOT_RATED|STAR_4|UPGRADE|2026-12-01|2484|750|0");
     }
 
+    /**
+     * A running job: once a day is final, an event for that day goes to the late-contributions topic
+     * and changes nothing; an event still within the lateness updates its day.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void lateEventsGoToTheLateTopicAndChangeNothing(@TempDir Path tmp) throws Exception {
+        JobSettings s = settings(tmp, false, 1);
+        List<MerchantProfile> profiles = scriptedMerchants();
+        ProfileFiles.write(s.profilesFile, profiles);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.configuration(s));
+        env.setParallelism(1);
+        PosmonJob.onKafka(s, false, true).build(env);
+        var job = env.executeAsync("contribution-lateness");
+        try (KafkaProducer<byte[], byte[]> producer = AvroKafka.producer(s.bootstrapServers)) {
+            AvroKafka.send(producer, s.profilesTopic, profiles, MerchantProfile::getMerchantId);
+            AvroKafka.send(producer, s.transactionsTopic, List.of(
+                    own("L1", "CX0100", "X000004", "2026-12-01T10:00:00", 10_000).build(),
+                    // Moves event time to 5 Dec: 1 Dec (end + 1 day of lateness = 3 Dec) is final.
+                    own("L2", "CX0100", "X000004", "2026-12-05T10:00:00", 20_000).build()), PosTransaction::getMerchantId);
+            int finalRevision = awaitRecord(s, "CUSTOMER|CX0100|DAY|2026-12-01", c -> c.getIsFinal()).getRevision();
+
+            AvroKafka.send(producer, s.transactionsTopic, List.of(
+                    own("L3", "CX0100", "X000004", "2026-12-01T12:00:00", 40_000).build(),   // too late
+                    own("L4", "CX0100", "X000004", "2026-12-04T23:00:00", 80_000).build()),  // within the lateness
+                    PosTransaction::getMerchantId);
+            awaitRecord(s, "CUSTOMER|CX0100|DAY|2026-12-04", c -> c.getEligibleSpendingMinor() == 80_000);
+            assertThat(AvroKafka.readAll(s.bootstrapServers, s.lateContributionsTopic, PosTransaction.class))
+                    .extracting(PosTransaction::getTransactionId).contains("L3").doesNotContain("L1", "L2", "L4");
+            Map<String, CustomerContribution> latest = latestPerKey(
+                    AvroKafka.readAll(s.bootstrapServers, s.contributionsTopic, CustomerContribution.class));
+            assertThat(latest.get("CUSTOMER|CX0100|DAY|2026-12-01").getEligibleSpendingMinor()).isEqualTo(10_000);
+            assertThat(latest.get("CUSTOMER|CX0100|DAY|2026-12-01").getRevision()).isEqualTo(finalRevision);
+            awaitRecord(s, "CUSTOMER|CX0100|MONTH|2026-12", c -> c.getEligibleSpendingMinor() == 110_000);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    /** Waits until the latest committed record of a key satisfies the condition. */
+    private static CustomerContribution awaitRecord(JobSettings s, String key,
+                                                    java.util.function.Predicate<CustomerContribution> condition)
+            throws InterruptedException {
+        while (true) {
+            CustomerContribution c = latestPerKey(
+                    AvroKafka.readAll(s.bootstrapServers, s.contributionsTopic, CustomerContribution.class)).get(key);
+            if (c != null && condition.test(c)) {
+                return c;
+            }
+            Thread.sleep(500);
+        }
+    }
+
     private static void assertEdgeCases(Map<String, CustomerContribution> latest) {
         // Local midnight at the year end: 23:59:59.999 on 31 Dec and 00:00 on 1 Jan fall on their own days.
         assertThat(latest.get("CUSTOMER|CX0001|DAY|2026-12-31").getEligibleSpendingMinor()).isEqualTo(10_000);
@@ -234,6 +287,10 @@ class ContributionKafkaTest {
     }
 
     private static JobSettings settings(Path tmp) throws Exception {
+        return settings(tmp, true, 2);
+    }
+
+    private static JobSettings settings(Path tmp, boolean bounded, int partitions) throws Exception {
         JobSettings s = new JobSettings();
         s.bootstrapServers = kafka.bootstrapServers();
         s.rulesDir = RULES;
@@ -249,9 +306,9 @@ class ContributionKafkaTest {
         s.groupId = p + "job";
         s.checkpointIntervalMillis = 1000;
         s.checkpointDir = tmp.resolve("checkpoints").toUri().toString();
-        s.bounded = true;
+        s.bounded = bounded;
         s.profilesFile = tmp.resolve("profiles.avro");
-        Topics.createTopics(s.bootstrapServers, s, 2);
+        Topics.createTopics(s.bootstrapServers, s, partitions);
         return s;
     }
 }
