@@ -5,6 +5,9 @@ import io.posmon.schema.EvidenceTransaction;
 import io.posmon.schema.PosTransaction;
 import io.posmon.schema.TransactionType;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
 
 /** A transaction kept in state as possible evidence: the masked PAN only, never a card number. */
 public class EvidenceItem {
@@ -29,6 +32,17 @@ public class EvidenceItem {
         e.cardType = tx.getCardType();
         e.maskedPan = tx.getMaskedPan();
         return e;
+    }
+
+    /** The last {@code limit} of the items that pass the filter, oldest first, as alert evidence. */
+    public static List<EvidenceTransaction> latest(List<EvidenceItem> items, Predicate<EvidenceItem> filter, int limit) {
+        List<EvidenceTransaction> out = new ArrayList<>();
+        for (EvidenceItem e : items) {
+            if (filter.test(e)) {
+                out.add(e.toAvro());
+            }
+        }
+        return out.size() > limit ? out.subList(out.size() - limit, out.size()) : out;
     }
 
     public EvidenceTransaction toAvro() {

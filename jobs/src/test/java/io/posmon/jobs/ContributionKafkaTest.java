@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.posmon.demo.generator.GeneratorSettings;
 import io.posmon.demo.generator.TrafficGenerator;
 import io.posmon.kafka.AvroKafka;
-import io.posmon.kafka.EmbeddedKafka;
 import io.posmon.kafka.Topics;
 import io.posmon.schema.CustomerContribution;
 import io.posmon.schema.MerchantProfile;
@@ -18,6 +17,7 @@ import io.posmon.schema.TierChange;
 import io.posmon.schema.TransactionStatus;
 import io.posmon.schema.TransactionType;
 import io.posmon.sources.ProfileFiles;
+import io.posmon.testing.KafkaAndFlinkTest;
 import io.posmon.testing.Merchants;
 import io.posmon.testing.Tx;
 import java.nio.file.Path;
@@ -33,15 +33,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,24 +46,9 @@ import org.junit.jupiter.api.io.TempDir;
  * topic equals {@link ContributionReference}, an independent plain computation. Scripted
  * customers cross tier bands up at a month end and down only on 31 December after their grace.
  */
-class ContributionKafkaTest {
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+class ContributionKafkaTest extends KafkaAndFlinkTest {
 
     private static final Path RULES = Path.of("../rules");
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
 
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)

@@ -7,7 +7,6 @@ import static io.posmon.testing.Tx.undo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.posmon.kafka.AvroKafka;
-import io.posmon.kafka.EmbeddedKafka;
 import io.posmon.kafka.Topics;
 import io.posmon.schema.EvidenceTransaction;
 import io.posmon.schema.MerchantAlert;
@@ -18,44 +17,24 @@ import io.posmon.schema.PosTransaction;
 import io.posmon.schema.SettlementAccountType;
 import io.posmon.schema.TransactionType;
 import io.posmon.sources.ProfileFiles;
+import io.posmon.testing.KafkaAndFlinkTest;
 import io.posmon.testing.Merchants;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole merchant risk job on a Flink MiniCluster against a real in-process Kafka broker, with
  * the shipped rules: a planted scenario in, the exact set of alerts read back with read_committed.
  */
-class MerchantRiskJobKafkaTest {
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
-
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
+class MerchantRiskJobKafkaTest extends KafkaAndFlinkTest {
 
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)

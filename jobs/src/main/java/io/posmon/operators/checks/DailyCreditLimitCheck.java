@@ -17,7 +17,6 @@ import io.posmon.schema.Severity;
 import io.posmon.schema.TransactionType;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.RuntimeContext;
@@ -161,12 +160,7 @@ public final class DailyCreditLimitCheck implements KeyedCheck {
 
     /** The day's most recent credit sales the merchant made, the tripping one last. */
     private List<io.posmon.schema.EvidenceTransaction> evidence(TransactionContext c, int day) {
-        List<io.posmon.schema.EvidenceTransaction> items = new ArrayList<>();
-        for (EvidenceItem e : c.recent) {
-            if (e.cardType == CardType.CREDIT && currency.equals(e.currency) && calendar.businessDay(e.eventTime) == day) {
-                items.add(e.toAvro());
-            }
-        }
-        return items.size() > evidenceLimit ? items.subList(items.size() - evidenceLimit, items.size()) : items;
+        return EvidenceItem.latest(c.recent, e -> e.cardType == CardType.CREDIT && currency.equals(e.currency)
+                && calendar.businessDay(e.eventTime) == day, evidenceLimit);
     }
 }

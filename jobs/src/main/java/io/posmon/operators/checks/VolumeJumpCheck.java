@@ -15,7 +15,6 @@ import io.posmon.schema.TransactionType;
 import java.io.Serializable;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.RuntimeContext;
@@ -181,20 +180,8 @@ public final class VolumeJumpCheck implements KeyedCheck {
         s.baselineHour = -1;
         int days = historyDays(s, c.businessDay);
         if (days >= minHistoryDays) {
-            VolumeHistory hist = history.value();
-            long amount = 0;
-            long count = 0;
-            for (int d = c.businessDay - days; d < c.businessDay; d++) {
-                if (s.prev != null && s.prev.day == d) {
-                    amount += s.prev.amount;
-                    count += s.prev.count;
-                } else if (hist != null && hist.indexOf(d) >= 0) {
-                    int i = hist.indexOf(d);
-                    amount += hist.amount[i];
-                    count += hist.count[i];
-                }
-            }
-            set(s, true, amount, count, days, false);
+            long[] sums = ownHistory(s, c.businessDay, days, -1);
+            set(s, true, sums[0], sums[1], days, false);
         } else if (usePeersWithoutHistory && c.scale() != null && peerAmount.containsKey(c.mccGroup)) {
             int scale = c.scale().ordinal();
             set(s, true, peerAmount.get(c.mccGroup)[scale], peerCount.get(c.mccGroup)[scale], 1, true);
@@ -212,20 +199,8 @@ public final class VolumeJumpCheck implements KeyedCheck {
         s.baselineHour = h;
         int days = historyDays(s, c.businessDay);
         if (days >= minHistoryDays) {
-            VolumeHistory hist = history.value();
-            long amount = 0;
-            long count = 0;
-            for (int d = c.businessDay - days; d < c.businessDay; d++) {
-                if (s.prev != null && s.prev.day == d) {
-                    amount += s.prev.hourAmount[h];
-                    count += s.prev.hourCount[h];
-                } else if (hist != null && hist.indexOf(d) >= 0) {
-                    int i = hist.indexOf(d) * 24 + h;
-                    amount += hist.hourAmount[i];
-                    count += hist.hourCount[i];
-                }
-            }
-            set(s, false, amount, count, days, false);
+            long[] sums = ownHistory(s, c.businessDay, days, h);
+            set(s, false, sums[0], sums[1], days, false);
         } else if (usePeersWithoutHistory && c.scale() != null && peerAmount.containsKey(c.mccGroup)) {
             int scale = c.scale().ordinal();
             // An hour's peer baseline is the peer day spread over its active hours.
@@ -233,6 +208,27 @@ public final class VolumeJumpCheck implements KeyedCheck {
         } else {
             set(s, false, 0, 0, 0, false);
         }
+    }
+
+    /**
+     * Amount and count of the merchant's last {@code days} days before today, whole days or one
+     * hour of them ({@code hour} -1 for whole days). Yesterday may still be open in state.
+     */
+    private long[] ownHistory(VolumeState s, int today, int days, int hour) throws Exception {
+        VolumeHistory hist = history.value();
+        long amount = 0;
+        long count = 0;
+        for (int d = today - days; d < today; d++) {
+            if (s.prev != null && s.prev.day == d) {
+                amount += hour < 0 ? s.prev.amount : s.prev.hourAmount[hour];
+                count += hour < 0 ? s.prev.count : s.prev.hourCount[hour];
+            } else if (hist != null && hist.indexOf(d) >= 0) {
+                int i = hist.indexOf(d);
+                amount += hour < 0 ? hist.amount[i] : hist.hourAmount[i * 24 + hour];
+                count += hour < 0 ? hist.count[i] : hist.hourCount[i * 24 + hour];
+            }
+        }
+        return new long[] {amount, count};
     }
 
     private static void set(VolumeState s, boolean dayWindow, long amountSum, long countSum, long divisor, boolean peers) {
@@ -276,12 +272,7 @@ public final class VolumeJumpCheck implements KeyedCheck {
     }
 
     private List<EvidenceTransaction> evidence(TransactionContext c, long start, long end) {
-        List<EvidenceTransaction> items = new ArrayList<>();
-        for (EvidenceItem e : c.recent) {
-            if (e.eventTime >= start && e.eventTime < end && currency.equals(e.currency)) {
-                items.add(e.toAvro());
-            }
-        }
-        return items.size() > evidenceLimit ? items.subList(items.size() - evidenceLimit, items.size()) : items;
+        return EvidenceItem.latest(c.recent, e -> e.eventTime >= start && e.eventTime < end && currency.equals(e.currency),
+                evidenceLimit);
     }
 }

@@ -73,21 +73,9 @@ public final class RuleSetLoader {
                 continue;
             }
             RuleFile parsed;
-            ProblemCollector at;
-            SourceLocations locations;
+            SourceLocations locations = null;
             try {
                 locations = SourceLocations.scan(YAML.getFactory(), text);
-            } catch (JsonProcessingException e) {
-                problems.add(fromJackson(file, e, null));
-                unreadable++;
-                continue;
-            } catch (IOException e) {
-                problems.add(new RuleProblem(file, 1, 1, "cannot read: " + e.getMessage()));
-                unreadable++;
-                continue;
-            }
-            at = new ProblemCollector(file, locations, problems);
-            try {
                 parsed = YAML.readValue(text, RuleFile.class);
             } catch (JsonProcessingException e) {
                 problems.add(fromJackson(file, e, locations));
@@ -98,6 +86,7 @@ public final class RuleSetLoader {
                 unreadable++;
                 continue;
             }
+            ProblemCollector at = new ProblemCollector(file, locations, problems);
             if (parsed == null || (parsed.engine() == null && parsed.mccGroups() == null && parsed.rules() == null
                     && parsed.contribution() == null && parsed.tiers() == null)) {
                 at.at("", "no 'engine:', 'mccGroups:', 'rules:', 'contribution:' or 'tiers:' section");
