@@ -13,8 +13,8 @@ enum DailyRhythm {
     private final double[] shares;
 
     DailyRhythm(int... hourWeights) {
-        double total = Arrays.stream(hourWeights).sum();
-        shares = Arrays.stream(hourWeights).mapToDouble(w -> w / total).toArray();
+        double weightSum = Arrays.stream(hourWeights).sum();
+        shares = Arrays.stream(hourWeights).mapToDouble(w -> w / weightSum).toArray();
     }
 
     /** Fraction of the day's sales made in this local clock hour (0-23). */
