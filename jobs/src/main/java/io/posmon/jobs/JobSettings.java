@@ -37,6 +37,9 @@ public class JobSettings {
     @Option(names = "--late-contributions-topic", description = "PosTransaction (Avro) topic for events later than the contribution policy's lateness. Default: ${DEFAULT-VALUE}")
     public String lateContributionsTopic = "posmon.late-contributions";
 
+    @Option(names = "--holdings-topic", description = "CustomerHoldings (Avro) compacted input topic, optional: held products that qualify for a tier. Default: none")
+    public String holdingsTopic;
+
     @Option(names = "--group-id", description = "Kafka consumer group (offsets are committed on checkpoints). Default: ${DEFAULT-VALUE}")
     public String groupId = "posmon-merchant-risk";
 

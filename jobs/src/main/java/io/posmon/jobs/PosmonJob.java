@@ -12,6 +12,7 @@ import io.posmon.rules.compiler.CompiledRules;
 import io.posmon.rules.compiler.RuleCompiler;
 import io.posmon.rules.parser.RuleSetLoader;
 import io.posmon.schema.CustomerContribution;
+import io.posmon.schema.CustomerHoldings;
 import io.posmon.schema.DeadLetter;
 import io.posmon.schema.MerchantAlert;
 import io.posmon.schema.MerchantProfile;
@@ -20,6 +21,7 @@ import io.posmon.schema.TierChange;
 import io.posmon.sinks.KafkaSinks;
 import io.posmon.sources.KafkaSources;
 import io.posmon.sources.Watermarks;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.cep.CEP;
@@ -62,18 +64,21 @@ public final class PosmonJob {
     private final CompiledRules rules;
     private final Source<Either<DeadLetter, PosTransaction>, ?, ?> transactions;
     private final Source<Either<DeadLetter, MerchantProfile>, ?, ?> profiles;
+    private final Source<Either<DeadLetter, CustomerHoldings>, ?, ?> holdings;
     private final Sink<DeadLetter> deadLetters;
     private final StartupProfiles startupProfiles;
     private final RiskOutputs risk;
     private final ContributionOutputs contributions;
 
     /**
+     * @param holdings      customers' product holdings, or null when there is no such input
      * @param risk          null to leave the risk pipeline out
      * @param contributions null to leave the contribution pipeline out
      */
     public PosmonJob(CompiledRules rules,
                      Source<Either<DeadLetter, PosTransaction>, ?, ?> transactions,
                      Source<Either<DeadLetter, MerchantProfile>, ?, ?> profiles,
+                     Source<Either<DeadLetter, CustomerHoldings>, ?, ?> holdings,
                      Sink<DeadLetter> deadLetters,
                      StartupProfiles startupProfiles,
                      RiskOutputs risk,
@@ -84,6 +89,7 @@ public final class PosmonJob {
         this.rules = risk == null ? rules.withoutRiskRules() : rules;
         this.transactions = transactions;
         this.profiles = profiles;
+        this.holdings = holdings;
         this.deadLetters = deadLetters;
         this.startupProfiles = startupProfiles;
         this.risk = risk;
@@ -93,7 +99,8 @@ public final class PosmonJob {
     /** The job on Kafka, as {@code posmon run} and {@code flink run} start it. */
     public static PosmonJob onKafka(JobSettings s, boolean withRisk, boolean withContributions) throws Exception {
         CompiledRules rules = RuleCompiler.compile(RuleSetLoader.load(s.rulesDir));
-        return new PosmonJob(rules, KafkaSources.transactions(s), KafkaSources.profiles(s), KafkaSinks.deadLetters(s),
+        return new PosmonJob(rules, KafkaSources.transactions(s), KafkaSources.profiles(s),
+                s.holdingsTopic == null || !withContributions ? null : KafkaSources.holdings(s), KafkaSinks.deadLetters(s),
                 s.profilesFile == null ? null : new StartupProfiles(s.profilesFile.toAbsolutePath().toString()),
                 withRisk ? new RiskOutputs(KafkaSinks.alerts(s), KafkaSinks.lateTransactions(s)) : null,
                 withContributions ? new ContributionOutputs(KafkaSinks.contributions(s), KafkaSinks.tierChanges(s),
@@ -108,13 +115,12 @@ public final class PosmonJob {
                 .process(new SplitDeadLetters<PosTransaction>(), new AvroTypeInfo<>(PosTransaction.class))
                 .name("decode-transactions").uid("decode-transactions");
         SingleOutputStreamOperator<MerchantProfile> profileUpdates = env
-                .fromSource(profiles, Watermarks.profiles(), "merchant-profiles")
+                .fromSource(profiles, Watermarks.<MerchantProfile>referenceData(), "merchant-profiles")
                 .uid("profiles-source")
                 .process(new SplitDeadLetters<MerchantProfile>(), new AvroTypeInfo<>(MerchantProfile.class))
                 .name("decode-profiles").uid("decode-profiles");
-        tx.getSideOutput(SplitDeadLetters.DEAD_LETTERS)
-                .union(profileUpdates.getSideOutput(SplitDeadLetters.DEAD_LETTERS))
-                .sinkTo(deadLetters).name("dead-letter-sink").uid("dead-letter-sink");
+        DataStream<DeadLetter> dead = tx.getSideOutput(SplitDeadLetters.DEAD_LETTERS)
+                .union(profileUpdates.getSideOutput(SplitDeadLetters.DEAD_LETTERS));
 
         SingleOutputStreamOperator<MerchantAlert> merchantStage = tx
                 .keyBy(PosTransaction::getMerchantId)
@@ -127,8 +133,10 @@ public final class PosmonJob {
             buildRisk(merchantStage);
         }
         if (contributions != null) {
-            buildContributions(merchantStage.getSideOutput(MerchantRiskFunction.SPEND));
+            dead = buildContributions(env, merchantStage.getSideOutput(MerchantRiskFunction.SPEND), dead);
         }
+        // One sink per topic: two transactional sinks with one id prefix would fence each other.
+        dead.sinkTo(deadLetters).name("dead-letter-sink").uid("dead-letter-sink");
     }
 
     private void buildRisk(SingleOutputStreamOperator<MerchantAlert> merchantStage) {
@@ -145,11 +153,22 @@ public final class PosmonJob {
                 .name("late-sink").uid("late-sink");
     }
 
-    private void buildContributions(DataStream<SpendEvent> spend) {
+    /** Returns the dead letters with those of the holdings input added. */
+    private DataStream<DeadLetter> buildContributions(StreamExecutionEnvironment env, DataStream<SpendEvent> spend,
+                                                      DataStream<DeadLetter> dead) {
+        DataStream<SpendEvent> customerEvents = spend.filter(e -> e.tx.getCustomerId() != null).name("own-cards").uid("own-cards");
+        if (holdings != null) {
+            SingleOutputStreamOperator<CustomerHoldings> held = env
+                    .fromSource(holdings, Watermarks.<CustomerHoldings>referenceData(), "customer-holdings")
+                    .uid("holdings-source")
+                    .process(new SplitDeadLetters<CustomerHoldings>(), new AvroTypeInfo<>(CustomerHoldings.class))
+                    .name("decode-holdings").uid("decode-holdings");
+            dead = dead.union(held.getSideOutput(SplitDeadLetters.DEAD_LETTERS));
+            customerEvents = customerEvents.union(held.map(SpendEvent::holdings, TypeInformation.of(SpendEvent.class))
+                    .name("holdings-as-events").uid("holdings-as-events"));
+        }
         SingleOutputStreamOperator<CustomerContribution> customers = contributionStage(
-                spend.filter(e -> e.tx.getCustomerId() != null).name("own-cards").uid("own-cards")
-                        .keyBy(e -> e.tx.getCustomerId()),
-                rules.customerContribution(), "customer-contributions");
+                customerEvents.keyBy(SpendEvent::customerId), rules.customerContribution(), "customer-contributions");
         SingleOutputStreamOperator<CustomerContribution> merchants = contributionStage(
                 spend.keyBy(e -> e.tx.getMerchantId()), rules.merchantContribution(), "merchant-contributions");
         customers.union(merchants).sinkTo(contributions.contributions()).name("contributions-sink").uid("contributions-sink");
@@ -158,6 +177,7 @@ public final class PosmonJob {
         customers.getSideOutput(ContributionFunction.LATE)
                 .union(merchants.getSideOutput(ContributionFunction.LATE))
                 .sinkTo(contributions.lateTransactions()).name("late-contributions-sink").uid("late-contributions-sink");
+        return dead;
     }
 
     private static SingleOutputStreamOperator<CustomerContribution> contributionStage(

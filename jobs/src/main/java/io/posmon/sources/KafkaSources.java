@@ -1,6 +1,7 @@
 package io.posmon.sources;
 
 import io.posmon.jobs.JobSettings;
+import io.posmon.schema.CustomerHoldings;
 import io.posmon.schema.DeadLetter;
 import io.posmon.schema.MerchantProfile;
 import io.posmon.schema.PosTransaction;
@@ -40,6 +41,22 @@ public final class KafkaSources {
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setProperties(consumerProperties())
                 .setDeserializer(new AvroRecordDeserializer<>(MerchantProfile.class, TransactionChecks::profileProblem));
+        if (s.bounded) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    /** The customers' product holdings (compacted, read whole like the profiles). */
+    public static KafkaSource<Either<DeadLetter, CustomerHoldings>> holdings(JobSettings s) {
+        var builder = KafkaSource.<Either<DeadLetter, CustomerHoldings>>builder()
+                .setBootstrapServers(s.bootstrapServers)
+                .setTopics(s.holdingsTopic)
+                .setGroupId(s.groupId + "-holdings")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setProperties(consumerProperties())
+                .setDeserializer(new AvroRecordDeserializer<>(CustomerHoldings.class,
+                        h -> h.getCustomerId().isBlank() ? "customerId is empty" : null));
         if (s.bounded) {
             builder.setBounded(OffsetsInitializer.latest());
         }

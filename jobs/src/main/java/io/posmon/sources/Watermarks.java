@@ -2,7 +2,6 @@ package io.posmon.sources;
 
 import io.posmon.operators.EngineConfig;
 import io.posmon.schema.DeadLetter;
-import io.posmon.schema.MerchantProfile;
 import io.posmon.schema.PosTransaction;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.Watermark;
@@ -30,11 +29,11 @@ public final class Watermarks {
     }
 
     /**
-     * Profiles are reference data, not events: they apply as they arrive. Their input declares
-     * the end of time so it never holds back the transactions' event time in the joined operator.
+     * Profiles and holdings are reference data, not events: they apply as they arrive. Their input
+     * declares the end of time so it never holds back the transactions' event time where they join.
      */
-    public static WatermarkStrategy<Either<DeadLetter, MerchantProfile>> profiles() {
-        return WatermarkStrategy.<Either<DeadLetter, MerchantProfile>>forGenerator(ctx -> new EndOfTime<>())
+    public static <T> WatermarkStrategy<Either<DeadLetter, T>> referenceData() {
+        return WatermarkStrategy.<Either<DeadLetter, T>>forGenerator(ctx -> new EndOfTime<>())
                 .withTimestampAssigner((e, kafkaTime) -> kafkaTime);
     }
 

@@ -29,7 +29,22 @@ public record ContributionConfig(
 
     /** Tier bands and movement rules. */
     public record TierRules(long[] minPointsByTier, int lookbackMonths, boolean[] downgradeAtMonthEnd,
-                            int[] graceByTier, Map<String, Integer> regionPercent) implements Serializable {
+                            int[] graceByTier, Map<String, Integer> regionPercent, Map<String, Tier> productFloors)
+            implements Serializable {
+
+        /** The highest tier the held products qualify for whatever the points; NOT_RATED when none. */
+        Tier floorFor(java.util.List<String> products) {
+            Tier floor = Tier.NOT_RATED;
+            if (products != null) {
+                for (String product : products) {
+                    Tier t = productFloors.get(product);
+                    if (t != null && t.ordinal() > floor.ordinal()) {
+                        floor = t;
+                    }
+                }
+            }
+            return floor;
+        }
 
         /** The tier's lower bound for a region, rounded up. */
         long minPoints(Tier tier, String region) {

@@ -85,6 +85,10 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
 
     @Override
     public void processElement(SpendEvent e, Context ctx, Collector<CustomerContribution> out) throws Exception {
+        if (e.holdings != null) {
+            holdingsChanged(e.holdings, ctx);
+            return;
+        }
         PosTransaction tx = e.tx;
         if (!config.currency().equals(tx.getCurrency())) {
             return;
@@ -129,6 +133,24 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
                 + config.emitEveryMillis());
         timers.registerEventTimeTimer(calendar.dayStart(day + 1) + config.allowedLatenessMillis());
         timers.registerEventTimeTimer(monthEnd(month) + config.allowedLatenessMillis());
+    }
+
+    /** New product holdings count from the next month-end evaluation on. */
+    private void holdingsChanged(List<String> products, Context ctx) throws Exception {
+        SubjectState s = subject.value();
+        if (s == null) {
+            s = new SubjectState();
+        }
+        s.products = new ArrayList<>(products);
+        long watermark = ctx.timerService().currentWatermark();
+        if (watermark != Long.MIN_VALUE && watermark != Long.MAX_VALUE) {
+            int month = monthIndex(LocalDate.ofEpochDay(calendar.businessDay(watermark)));
+            if (s.lastEvaluatedMonth == Integer.MIN_VALUE) {
+                s.lastEvaluatedMonth = month - 1;
+            }
+            ctx.timerService().registerEventTimeTimer(monthEnd(month) + config.allowedLatenessMillis());
+        }
+        subject.update(s);
     }
 
     /** Adds the event to the day and month; false when it changes nothing. */
@@ -258,13 +280,13 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
             }
         }
         forgetOldSales(s, timestamp);
-        if (s.tier == Tier.NOT_RATED && monthMap.isEmpty() && days.isEmpty() && sales.isEmpty()) {
+        if (s.tier == Tier.NOT_RATED && s.products.isEmpty() && monthMap.isEmpty() && days.isEmpty() && sales.isEmpty()) {
             subject.clear();
             return;
         }
         // Keep evaluating a rated customer monthly, even without activity, so tiers can fall. Not at
         // the end of a bounded input (watermark at the end of time): each timer would fire at once.
-        if (customers() && config.tiers() != null && (s.tier != Tier.NOT_RATED || !monthMap.isEmpty())
+        if (customers() && config.tiers() != null && (s.tier != Tier.NOT_RATED || !monthMap.isEmpty() || !s.products.isEmpty())
                 && ctx.timerService().currentWatermark() != Long.MAX_VALUE) {
             ctx.timerService().registerEventTimeTimer(monthEnd(Math.max(latestClosed + 1, s.lastEvaluatedMonth + 1))
                     + config.allowedLatenessMillis());
@@ -275,14 +297,17 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
     private void evaluateTier(SubjectState s, int month, TreeMap<Integer, PeriodFigures> monthMap, OnTimerContext ctx) {
         var rules = config.tiers();
         long points = pointsOver(monthMap, month, rules.lookbackMonths());
-        Tier band = rules.bandFor(points, s.region);
+        // A held product can qualify for a tier whatever the points (或持有...).
+        Tier byPoints = rules.bandFor(points, s.region);
+        Tier floor = rules.floorFor(s.products);
+        Tier band = floor.ordinal() > byPoints.ordinal() ? floor : byPoints;
         Tier from = s.tier;
         if (band.ordinal() > from.ordinal()) {
             s.tier = band;
             s.monthsBelow = 0;
             ctx.output(TIER_CHANGES, change(ctx.getCurrentKey(), s, from, band, TierDirection.UPGRADE, month, points, 0));
         } else if (from != Tier.NOT_RATED) {
-            boolean below = points < rules.minPoints(from, s.region);
+            boolean below = band.ordinal() < from.ordinal();
             s.monthsBelow = below ? s.monthsBelow + 1 : 0;
             boolean downgradeDate = rules.downgradeAtMonthEnd()[firstDay(month).getMonthValue() - 1];
             if (below && downgradeDate && s.monthsBelow > rules.graceByTier()[from.ordinal()]) {

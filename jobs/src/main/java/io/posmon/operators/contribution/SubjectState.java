@@ -1,6 +1,8 @@
 package io.posmon.operators.contribution;
 
 import io.posmon.schema.Tier;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Per customer (or merchant): region, tier and where the month-end evaluations stand. */
 public class SubjectState {
@@ -11,6 +13,8 @@ public class SubjectState {
     /** Month index (year x 12 + month - 1) of the last evaluation; Integer.MIN_VALUE when none. */
     public int lastEvaluatedMonth = Integer.MIN_VALUE;
     public int lastSalesCleanupDay = Integer.MIN_VALUE;
+    /** Products the customer holds (from the optional holdings input); some set a tier floor. */
+    public List<String> products = new ArrayList<>();
 
     public SubjectState() {
     }

@@ -117,7 +117,8 @@ public final class RuleCompiler {
         int[] grace = new int[Tier.values().length];
         t.graceMonths().forEach((tier, months) -> grace[tier.ordinal()] = months);
         return new ContributionConfig.TierRules(minPoints, t.lookbackMonths(), downgrade, grace,
-                t.regionThresholdPercent() == null ? Map.of() : Map.copyOf(t.regionThresholdPercent()));
+                t.regionThresholdPercent() == null ? Map.of() : Map.copyOf(t.regionThresholdPercent()),
+                t.productFloors() == null ? Map.of() : Map.copyOf(t.productFloors()));
     }
 
     private static String policyVersion(ContributionPolicy c, TierPolicy t) {

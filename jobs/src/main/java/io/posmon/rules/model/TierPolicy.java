@@ -12,7 +12,8 @@ public record TierPolicy(
         Integer lookbackMonths,
         Set<Month> downgradeMonths,
         Map<Tier, Integer> graceMonths,
-        Map<String, Integer> regionThresholdPercent) {
+        Map<String, Integer> regionThresholdPercent,
+        Map<String, Tier> productFloors) {
 
     /** Calendar order, whatever order the author wrote: the policy's version must not depend on it. */
     public TierPolicy {

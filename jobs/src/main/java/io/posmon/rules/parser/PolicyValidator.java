@@ -110,6 +110,13 @@ final class PolicyValidator {
                 }
             }
         }
+        if (t.productFloors() != null) {
+            t.productFloors().forEach((product, tier) -> {
+                if (tier == null || tier == Tier.NOT_RATED) {
+                    p.at(at + "/productFloors/" + product, "a product qualifies for a tier from ENTRY to STAR_7, got " + tier);
+                }
+            });
+        }
         if (t.regionThresholdPercent() != null) {
             t.regionThresholdPercent().forEach((region, percent) -> {
                 if (percent == null || percent < 1 || percent > 1000) {
