@@ -8,6 +8,7 @@ import io.posmon.demo.generator.TrafficGenerator;
 import io.posmon.kafka.AvroKafka;
 import io.posmon.kafka.Topics;
 import io.posmon.schema.CustomerContribution;
+import io.posmon.schema.CustomerHoldings;
 import io.posmon.schema.MerchantProfile;
 import io.posmon.schema.MerchantScale;
 import io.posmon.schema.PeriodType;
@@ -70,6 +71,12 @@ class ContributionKafkaTest extends KafkaAndFlinkTest {
         try (KafkaProducer<byte[], byte[]> producer = AvroKafka.producer(s.bootstrapServers)) {
             AvroKafka.send(producer, s.profilesTopic, profiles, MerchantProfile::getMerchantId);
             AvroKafka.send(producer, s.transactionsTopic, txs, PosTransaction::getMerchantId);
+            // CX0004 never pays by card here but holds a platinum card; CX0002's product sets no floor.
+            AvroKafka.send(producer, s.holdingsTopic, List.of(
+                    CustomerHoldings.newBuilder().setCustomerId("CX0004").setProducts(List.of("PLATINUM_CREDIT_CARD"))
+                            .setUpdatedAt(null).build(),
+                    CustomerHoldings.newBuilder().setCustomerId("CX0002").setProducts(List.of("SAVINGS_ACCOUNT"))
+                            .setUpdatedAt(null).build()), CustomerHoldings::getCustomerId);
         }
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.configuration(s));
@@ -106,8 +113,15 @@ class ContributionKafkaTest extends KafkaAndFlinkTest {
         assertThat(txs.size()).isGreaterThan(30_000);
         assertEdgeCases(latest);
 
-        List<String> tierChanges = AvroKafka.readAll(s.bootstrapServers, s.tierChangesTopic, TierChange.class).stream()
-                .filter(c -> c.getCustomerId().startsWith("CX"))
+        List<TierChange> allChanges = AvroKafka.readAll(s.bootstrapServers, s.tierChangesTopic, TierChange.class);
+        // The holder is upgraded by its card at the first month end after event time starts (which
+        // month that is depends on how far the sources had read when the first watermark came).
+        assertThat(allChanges).filteredOn(c -> c.getCustomerId().equals("CX0004")).singleElement().satisfies(c -> {
+            assertThat(c.getToTier()).isEqualTo(Tier.STAR_6);
+            assertThat(c.getPoints6Months()).isZero();
+        });
+        List<String> tierChanges = allChanges.stream()
+                .filter(c -> c.getCustomerId().startsWith("CX") && !c.getCustomerId().equals("CX0004"))
                 .map(c -> String.join("|", c.getCustomerId(), c.getEvaluatedMonth(), c.getFromTier().toString(),
                         c.getToTier().toString(), c.getDirection().toString(), c.getEffectiveDate().toString(),
                         String.valueOf(c.getPoints6Months()), String.valueOf(c.getToTierMinPoints()),
@@ -287,6 +301,7 @@ class ContributionKafkaTest extends KafkaAndFlinkTest {
         s.checkpointIntervalMillis = 1000;
         s.checkpointDir = tmp.resolve("checkpoints").toUri().toString();
         s.bounded = bounded;
+        s.holdingsTopic = p + "holdings";
         s.profilesFile = tmp.resolve("profiles.avro");
         Topics.createTopics(s.bootstrapServers, s, partitions);
         return s;

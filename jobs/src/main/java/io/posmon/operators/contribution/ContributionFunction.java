@@ -49,6 +49,8 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
     public static final OutputTag<TierChange> TIER_CHANGES =
             new OutputTag<>("tier-changes", new AvroTypeInfo<>(TierChange.class));
 
+    /** Fires at the first watermark: holdings that arrive before any event time know no month yet. */
+    private static final long AT_FIRST_WATERMARK = Long.MIN_VALUE + 1;
     private static final int ROLLING_POINTS_MONTHS = 6;
     private static final int ROLLING_SPENDING_MONTHS = 12;
     private static final int KEPT_MONTHS = 13;
@@ -143,14 +145,21 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         }
         s.products = new ArrayList<>(products);
         long watermark = ctx.timerService().currentWatermark();
-        if (watermark != Long.MIN_VALUE && watermark != Long.MAX_VALUE) {
-            int month = monthIndex(LocalDate.ofEpochDay(calendar.businessDay(watermark)));
-            if (s.lastEvaluatedMonth == Integer.MIN_VALUE) {
-                s.lastEvaluatedMonth = month - 1;
-            }
-            ctx.timerService().registerEventTimeTimer(monthEnd(month) + config.allowedLatenessMillis());
+        if (watermark == Long.MIN_VALUE) {
+            ctx.timerService().registerEventTimeTimer(AT_FIRST_WATERMARK);
+        } else if (watermark != Long.MAX_VALUE) {
+            scheduleEvaluation(s, watermark, ctx.timerService());
         }
         subject.update(s);
+    }
+
+    /** The month that contains the watermark is evaluated at its end (plus lateness). */
+    private void scheduleEvaluation(SubjectState s, long watermark, org.apache.flink.streaming.api.TimerService timers) {
+        int month = monthIndex(LocalDate.ofEpochDay(calendar.businessDay(watermark)));
+        if (s.lastEvaluatedMonth == Integer.MIN_VALUE) {
+            s.lastEvaluatedMonth = month - 1;
+        }
+        timers.registerEventTimeTimer(monthEnd(month) + config.allowedLatenessMillis());
     }
 
     /** Adds the event to the day and month; false when it changes nothing. */
@@ -223,6 +232,16 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<CustomerContribution> out) throws Exception {
         SubjectState s = subject.value();
         if (s == null) {
+            return;
+        }
+        if (timestamp == AT_FIRST_WATERMARK) {
+            long watermark = ctx.timerService().currentWatermark();
+            if (watermark != Long.MAX_VALUE) {
+                scheduleEvaluation(s, watermark, ctx.timerService());
+                subject.update(s);
+                return;
+            }
+            // The input ended before any event time: evaluate nothing.
             return;
         }
         TreeMap<Integer, PeriodFigures> monthMap = new TreeMap<>();

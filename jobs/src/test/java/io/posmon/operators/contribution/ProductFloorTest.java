@@ -61,6 +61,17 @@ class ProductFloorTest {
     }
 
     @Test
+    void holdingsKnownBeforeAnyEventTimeAreEvaluatedFromTheFirstWatermarkOn() throws Exception {
+        hold("C1", "PRIVATE_BANKING_AGREEMENT");
+        watermark("2026-11-10T00:00:00");
+        watermark("2026-12-02T00:00:00");
+        assertThat(changes()).singleElement().satisfies(c -> {
+            assertThat(c.getToTier()).isEqualTo(Tier.STAR_7);
+            assertThat(c.getEvaluatedMonth()).isEqualTo("2026-11");
+        });
+    }
+
+    @Test
     void givingUpTheProductDowngradesOnlyOnADowngradeDateAfterTheGrace() throws Exception {
         watermark("2026-10-10T00:00:00");
         hold("C1", "GOLD_CREDIT_CARD");
