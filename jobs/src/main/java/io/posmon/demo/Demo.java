@@ -155,7 +155,7 @@ public final class Demo {
         AlertConsole.perRule(alerts).forEach((rule, n) -> out.printf("  %-40s %5d%n", rule, n));
         Set<AlertKind> kinds = EnumSet.noneOf(AlertKind.class);
         alerts.forEach(a -> kinds.add(a.getKind()));
-        out.printf("  kinds of alert seen: %d of %d %s%n", kinds.size(), AlertKind.values().length, kinds);
+        out.printf("  kinds of alert seen: %d %s%n", kinds.size(), kinds);
         Set<String> normal = generator.normalMerchantIds();
         Set<String> normalAlerted = new TreeSet<>();
         alerts.stream().map(a -> a.getMerchant().getMerchantId()).filter(normal::contains).forEach(normalAlerted::add);

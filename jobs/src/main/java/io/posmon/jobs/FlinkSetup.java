@@ -22,7 +22,7 @@ public final class FlinkSetup {
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(s.checkpointIntervalMillis));
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, s.failFast ? "none" : "exponential-delay");
         conf.set(CoreOptions.DEFAULT_PARALLELISM, s.parallelism);
         // The records are Avro or POJOs with public fields: never fall back to Kryo silently.
         conf.set(PipelineOptions.GENERIC_TYPES, false);

@@ -70,6 +70,9 @@ public class JobSettings {
     /** Read the transactions topic up to its end offsets at start and then finish (tests, replays). */
     public boolean bounded;
 
+    /** Fail the job at the first error instead of restarting it (tests: a broken job must not hang them). */
+    public boolean failFast;
+
     public JobSettings() {
     }
 }

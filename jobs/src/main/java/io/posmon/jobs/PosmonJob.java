@@ -6,8 +6,7 @@ import io.posmon.operators.StartupProfiles;
 import io.posmon.operators.contribution.ContributionConfig;
 import io.posmon.operators.contribution.ContributionFunction;
 import io.posmon.operators.contribution.SpendEvent;
-import io.posmon.operators.patterns.LargeRoundAmountsPattern;
-import io.posmon.operators.patterns.PatternCandidate;
+import io.posmon.operators.patterns.CompiledPattern;
 import io.posmon.rules.compiler.CompiledRules;
 import io.posmon.rules.compiler.RuleCompiler;
 import io.posmon.rules.parser.RuleSetLoader;
@@ -141,9 +140,9 @@ public final class PosmonJob {
 
     private void buildRisk(SingleOutputStreamOperator<MerchantAlert> merchantStage) {
         DataStream<MerchantAlert> allAlerts = merchantStage;
-        for (LargeRoundAmountsPattern p : rules.patterns()) {
+        for (CompiledPattern p : rules.patterns()) {
             SingleOutputStreamOperator<MerchantAlert> matched = CEP
-                    .pattern(merchantStage.getSideOutput(p.candidates()).keyBy((PatternCandidate c) -> c.merchantId), p.pattern())
+                    .pattern(merchantStage.getSideOutput(p.candidates()).keyBy(p.key()), p.pattern())
                     .process(p.alertFunction(), new AvroTypeInfo<>(MerchantAlert.class));
             matched.name("pattern-" + p.rule().id()).uid("pattern-" + p.rule().id());
             allAlerts = allAlerts.union(matched);

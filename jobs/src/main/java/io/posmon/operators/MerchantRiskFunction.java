@@ -2,7 +2,7 @@ package io.posmon.operators;
 
 import io.posmon.operators.checks.KeyedCheck;
 import io.posmon.operators.contribution.SpendEvent;
-import io.posmon.operators.patterns.LargeRoundAmountsPattern;
+import io.posmon.operators.patterns.CompiledPattern;
 import io.posmon.operators.patterns.PatternCandidate;
 import io.posmon.schema.CardType;
 import io.posmon.schema.MerchantAlert;
@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -46,7 +47,7 @@ public class MerchantRiskFunction extends KeyedCoProcessFunction<String, PosTran
     private final EngineConfig engine;
     private final MccGroupTable groups;
     private final List<KeyedCheck> checks;
-    private final List<LargeRoundAmountsPattern> patterns;
+    private final List<CompiledPattern> patterns;
     private final StartupProfiles startupProfiles;
     private final boolean emitSpend;
 
@@ -62,13 +63,13 @@ public class MerchantRiskFunction extends KeyedCoProcessFunction<String, PosTran
     private transient Counter unknownMerchant;
 
     public MerchantRiskFunction(EngineConfig engine, MccGroupTable groups, List<KeyedCheck> checks,
-                                List<LargeRoundAmountsPattern> patterns, StartupProfiles startupProfiles) {
+                                List<CompiledPattern> patterns, StartupProfiles startupProfiles) {
         this(engine, groups, checks, patterns, startupProfiles, false);
     }
 
     /** @param emitSpend also send every approved, first-seen transaction to {@link #SPEND} */
     public MerchantRiskFunction(EngineConfig engine, MccGroupTable groups, List<KeyedCheck> checks,
-                                List<LargeRoundAmountsPattern> patterns, StartupProfiles startupProfiles,
+                                List<CompiledPattern> patterns, StartupProfiles startupProfiles,
                                 boolean emitSpend) {
         this.emitSpend = emitSpend;
         this.engine = engine;
@@ -90,7 +91,7 @@ public class MerchantRiskFunction extends KeyedCoProcessFunction<String, PosTran
             check.open(getRuntimeContext());
         }
         candidateTags = new ArrayList<>();
-        for (LargeRoundAmountsPattern p : patterns) {
+        for (CompiledPattern p : patterns) {
             candidateTags.add(p.candidates());
         }
         var task = getRuntimeContext().getTaskInfo();
@@ -177,9 +178,11 @@ public class MerchantRiskFunction extends KeyedCoProcessFunction<String, PosTran
         if (undo) {
             c.persistUndo();
         }
+        PatternCandidate[] candidate = new PatternCandidate[1];
+        Supplier<PatternCandidate> once = () -> candidate[0] == null ? (candidate[0] = PatternCandidate.of(c)) : candidate[0];
         for (int i = 0; i < patterns.size(); i++) {
-            if (patterns.get(i).condition().accepts(tx)) {
-                ctx.output(candidateTags.get(i), PatternCandidate.of(tx, c.snapshot()));
+            if (patterns.get(i).accepts(tx, once)) {
+                ctx.output(candidateTags.get(i), once.get());
             }
         }
     }

@@ -27,10 +27,12 @@ class DemoTest {
                 new PrintStream(console, true, StandardCharsets.UTF_8)).run();
 
         assertThat(result.jobRanToEnd()).isTrue();
-        assertThat(result.kinds()).containsExactlyInAnyOrder(AlertKind.values());
+        // The five rules an acquirer must run; authored pattern rules may add alerts of their own.
+        assertThat(result.kinds()).contains(AlertKind.DAILY_CREDIT_LIMIT, AlertKind.VOLUME_JUMP,
+                AlertKind.LARGE_ROUND_AMOUNTS, AlertKind.SUSPENDED_MERCHANT_ACTIVITY,
+                AlertKind.PERSONAL_SETTLEMENT_ACCOUNT);
         assertThat(result.normalMerchantsAlerted()).isEmpty();
         assertThat(console.toString(StandardCharsets.UTF_8))
-                .contains("kinds of alert seen: 5 of 5")
                 .contains("normal merchants alerted: 0");
     }
 }

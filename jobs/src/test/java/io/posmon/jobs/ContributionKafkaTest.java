@@ -299,6 +299,7 @@ class ContributionKafkaTest extends KafkaAndFlinkTest {
         s.lateContributionsTopic = p + "late-contributions";
         s.groupId = p + "job";
         s.checkpointIntervalMillis = 1000;
+        s.failFast = true;
         s.checkpointDir = tmp.resolve("checkpoints").toUri().toString();
         s.bounded = bounded;
         s.holdingsTopic = p + "holdings";

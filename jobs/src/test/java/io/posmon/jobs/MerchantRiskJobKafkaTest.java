@@ -49,6 +49,7 @@ class MerchantRiskJobKafkaTest extends KafkaAndFlinkTest {
         s.lateTopic = "it.late";
         s.groupId = "it-merchant-risk";
         s.checkpointIntervalMillis = 1000;
+        s.failFast = true;
         s.checkpointDir = tmp.resolve("checkpoints").toUri().toString();
         s.bounded = true;
         s.profilesFile = tmp.resolve("profiles.avro");

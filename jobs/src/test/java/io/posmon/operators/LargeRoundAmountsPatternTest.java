@@ -40,7 +40,8 @@ class LargeRoundAmountsPatternTest {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).build());
 
-    private static final LargeRoundAmountsPattern PATTERN = RiskHarness.RULES.patterns().get(0);
+    private static final LargeRoundAmountsPattern PATTERN = RiskHarness.RULES.patterns().stream().filter(LargeRoundAmountsPattern.class::isInstance)
+            .map(LargeRoundAmountsPattern.class::cast).findFirst().orElseThrow();
     private static final LargeRoundAmountCondition CONDITION = PATTERN.condition();
     private static final String DAY = "2026-11-23T";
 

@@ -2,18 +2,18 @@ package io.posmon.operators.patterns;
 
 import io.posmon.operators.BusinessCalendar;
 import io.posmon.operators.RuleInfo;
-import java.io.Serializable;
+import io.posmon.schema.PosTransaction;
+import java.util.function.Supplier;
 import java.time.Duration;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
 import org.apache.flink.cep.pattern.Pattern;
-import org.apache.flink.util.OutputTag;
 
 /**
  * Rule 3 compiled: the flink-cep pattern "minCount large round sales within the window", with the
  * pre-filter that decides which transactions the CEP operator sees at all.
  */
-public final class LargeRoundAmountsPattern implements Serializable {
+public final class LargeRoundAmountsPattern implements CompiledPattern {
 
     private final RuleInfo rule;
     private final LargeRoundAmountCondition condition;
@@ -34,6 +34,7 @@ public final class LargeRoundAmountsPattern implements Serializable {
         this.calendar = calendar;
     }
 
+    @Override
     public RuleInfo rule() {
         return rule;
     }
@@ -42,15 +43,21 @@ public final class LargeRoundAmountsPattern implements Serializable {
         return condition;
     }
 
-    /** Side output of the merchant operator that carries this rule's candidates. */
-    public OutputTag<PatternCandidate> candidates() {
-        return new OutputTag<>("candidates-" + rule.id(), TypeInformation.of(PatternCandidate.class));
+    @Override
+    public boolean accepts(PosTransaction tx, Supplier<PatternCandidate> candidate) {
+        return condition.accepts(tx);
+    }
+
+    @Override
+    public KeySelector<PatternCandidate, String> key() {
+        return c -> c.merchantId;
     }
 
     /**
      * minCount matching sales in any order of other traffic (relaxed contiguity), within the window;
      * after a match, the next match starts after its last event, so one burst raises one alert.
      */
+    @Override
     public Pattern<PatternCandidate, PatternCandidate> pattern() {
         return Pattern.<PatternCandidate>begin("large-round", AfterMatchSkipStrategy.skipPastLastEvent())
                 .where(condition)
@@ -58,6 +65,7 @@ public final class LargeRoundAmountsPattern implements Serializable {
                 .within(Duration.ofMillis(withinMillis));
     }
 
+    @Override
     public LargeRoundAmountsAlertFunction alertFunction() {
         return new LargeRoundAmountsAlertFunction(rule, currency, withinMillis, evidenceLimit, calendar);
     }

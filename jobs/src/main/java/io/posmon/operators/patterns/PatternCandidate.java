@@ -1,6 +1,8 @@
 package io.posmon.operators.patterns;
 
 import io.posmon.operators.EvidenceItem;
+import io.posmon.operators.TransactionContext;
+import io.posmon.schema.MerchantProfile;
 import io.posmon.schema.MerchantScale;
 import io.posmon.schema.MerchantSnapshot;
 import io.posmon.schema.PosTransaction;
@@ -18,8 +20,39 @@ public class PatternCandidate {
     public String region;
     public MerchantScale scale;
     public boolean profileKnown;
+    // What authored pattern rules may test besides the evidence fields:
+    public String customerId;
+    public String cardToken;
+    public String terminalId;
+    public String entryMode;
+    public int installments;
+    public int hourOfDay;
+    public int dayOfWeek;
+    public String mccGroup;
+    public int feeRateBps;
+    public String merchantStatus;
+    public String settlementAccountType;
 
     public PatternCandidate() {
+    }
+
+    /** With the fields authored pattern conditions can test. */
+    public static PatternCandidate of(TransactionContext context) {
+        PatternCandidate c = of(context.tx, context.snapshot());
+        PosTransaction tx = context.tx;
+        c.customerId = tx.getCustomerId() == null ? "" : tx.getCustomerId();
+        c.cardToken = tx.getCardToken();
+        c.terminalId = tx.getTerminalId();
+        c.entryMode = tx.getEntryMode().name();
+        c.installments = tx.getInstallments();
+        c.hourOfDay = context.hourOfDay;
+        c.dayOfWeek = java.time.LocalDate.ofEpochDay(context.businessDay).getDayOfWeek().getValue();
+        c.mccGroup = context.mccGroup;
+        MerchantProfile p = context.profile;
+        c.feeRateBps = p == null ? 0 : p.getFeeRateBps();
+        c.merchantStatus = p == null ? "" : p.getStatus().name();
+        c.settlementAccountType = p == null ? "" : p.getSettlementAccountType().name();
+        return c;
     }
 
     public static PatternCandidate of(PosTransaction tx, MerchantSnapshot merchant) {

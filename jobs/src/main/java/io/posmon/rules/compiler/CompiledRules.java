@@ -6,6 +6,7 @@ import io.posmon.operators.MccGroupTable;
 import io.posmon.operators.RuleInfo;
 import io.posmon.operators.checks.KeyedCheck;
 import io.posmon.operators.contribution.ContributionConfig;
+import io.posmon.operators.patterns.CompiledPattern;
 import io.posmon.operators.patterns.LargeRoundAmountsPattern;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ public record CompiledRules(
         BusinessCalendar calendar,
         MccGroupTable mccGroups,
         List<KeyedCheck> keyedChecks,
-        List<LargeRoundAmountsPattern> patterns,
+        List<CompiledPattern> patterns,
         ContributionConfig customerContribution,
         ContributionConfig merchantContribution) implements Serializable {
 

@@ -11,6 +11,7 @@ import io.posmon.operators.checks.PersonalSettlementCheck;
 import io.posmon.operators.checks.SuspendedMerchantCheck;
 import io.posmon.operators.checks.VolumeJumpCheck;
 import io.posmon.operators.patterns.LargeRoundAmountCondition;
+import io.posmon.operators.patterns.CompiledPattern;
 import io.posmon.operators.patterns.LargeRoundAmountsPattern;
 import io.posmon.operators.contribution.ContributionConfig;
 import io.posmon.rules.model.ContributionPolicy;
@@ -22,6 +23,8 @@ import io.posmon.rules.model.EngineSettings;
 import io.posmon.rules.model.LargeRoundAmountsRule;
 import io.posmon.rules.model.MccGroups;
 import io.posmon.rules.model.MinorUnits;
+import io.posmon.operators.patterns.AuthoredPattern;
+import io.posmon.rules.model.PatternRule;
 import io.posmon.rules.model.PersonalSettlementRule;
 import io.posmon.rules.model.RuleDefinition;
 import io.posmon.rules.model.RuleSet;
@@ -57,7 +60,7 @@ public final class RuleCompiler {
         BusinessCalendar calendar = new BusinessCalendar(e.timeZone());
         MccGroupTable groups = mccTable(ruleSet.mccGroups());
         List<KeyedCheck> checks = new ArrayList<>();
-        List<LargeRoundAmountsPattern> patterns = new ArrayList<>();
+        List<CompiledPattern> patterns = new ArrayList<>();
         for (RuleDefinition rule : ruleSet.rules()) {
             RuleInfo info = new RuleInfo(rule.id(), version(rule), rule.kind(), rule.severity(), rule.action(),
                     rule.description());
@@ -71,6 +74,8 @@ public final class RuleCompiler {
                 checks.add(new PersonalSettlementCheck(info));
             } else if (rule instanceof LargeRoundAmountsRule l) {
                 patterns.add(largeRound(l, info, calendar, engine.evidenceLimit()));
+            } else if (rule instanceof PatternRule pr) {
+                patterns.add(authored(pr, info, calendar, engine.evidenceLimit()));
             } else {
                 throw new IllegalArgumentException("no compiler for rule kind " + rule.kind());
             }
@@ -195,6 +200,24 @@ public final class RuleCompiler {
                 MinorUnits.toMinor(p.multipleOf(), p.currency()), p.cardTypes());
         return new LargeRoundAmountsPattern(info, condition, p.minCount(), p.within().toMillis(), p.currency(),
                 evidenceLimit, calendar);
+    }
+
+    private static AuthoredPattern authored(PatternRule rule, RuleInfo info, BusinessCalendar calendar, int evidenceLimit) {
+        var p = rule.params();
+        List<AuthoredPattern.PartitionField> partitionBy = new ArrayList<>();
+        if (p.partitionBy() == null) {
+            partitionBy.add(AuthoredPattern.PartitionField.merchantId);
+        } else {
+            p.partitionBy().forEach(f -> partitionBy.add(AuthoredPattern.PartitionField.valueOf(f.name())));
+        }
+        List<AuthoredPattern.Step> steps = new ArrayList<>();
+        for (PatternRule.Step s : p.steps()) {
+            boolean orMore = s.timesOrMore() != null;
+            int min = orMore ? s.timesOrMore() : s.times() == null ? 1 : s.times();
+            steps.add(new AuthoredPattern.Step(s.name(), s.when(), min, orMore, Boolean.TRUE.equals(s.optional()),
+                    s.contiguity() == PatternRule.Contiguity.STRICT));
+        }
+        return new AuthoredPattern(info, partitionBy, p.candidates(), p.within().toMillis(), steps, evidenceLimit, calendar);
     }
 
     private static <V> Map<String, long[]> byScale(Map<String, Map<MerchantScale, V>> table, ToLongFunction<V> value) {

@@ -16,10 +16,12 @@ import io.posmon.schema.Severity;
     @JsonSubTypes.Type(value = VolumeJumpRule.class, name = "VOLUME_JUMP"),
     @JsonSubTypes.Type(value = LargeRoundAmountsRule.class, name = "LARGE_ROUND_AMOUNTS"),
     @JsonSubTypes.Type(value = SuspendedMerchantRule.class, name = "SUSPENDED_MERCHANT_ACTIVITY"),
-    @JsonSubTypes.Type(value = PersonalSettlementRule.class, name = "PERSONAL_SETTLEMENT_ACCOUNT")
+    @JsonSubTypes.Type(value = PersonalSettlementRule.class, name = "PERSONAL_SETTLEMENT_ACCOUNT"),
+    @JsonSubTypes.Type(value = PatternRule.class, name = "AUTHORED_PATTERN")
 })
 public sealed interface RuleDefinition
-        permits DailyCreditLimitRule, VolumeJumpRule, LargeRoundAmountsRule, SuspendedMerchantRule, PersonalSettlementRule {
+        permits DailyCreditLimitRule, VolumeJumpRule, LargeRoundAmountsRule, SuspendedMerchantRule, PersonalSettlementRule,
+        PatternRule {
 
     String id();
 

@@ -25,6 +25,16 @@ final class ProblemCollector {
         problems.add(new RuleProblem(file, line, column, message));
     }
 
+    /** A problem inside an expression value, placed at its own line and column in the file. */
+    void inExpression(String pointer, int lineInValue, int columnInValue, String message) {
+        int[] at = locations == null ? null : locations.insideValue(pointer, lineInValue, columnInValue);
+        if (at == null) {
+            at(pointer, message);
+        } else {
+            problems.add(new RuleProblem(file, at[0], at[1], message));
+        }
+    }
+
     /** Reports a missing value; returns true when it is present. */
     boolean require(Object value, String pointer, String key) {
         if (value == null) {

@@ -214,7 +214,7 @@ public final class RuleSetLoader {
             message = t.getTypeId() == null
                     ? "rule has no 'kind'"
                     : "unknown rule kind '" + t.getTypeId() + "' (expected one of: DAILY_CREDIT_LIMIT, VOLUME_JUMP, "
-                            + "LARGE_ROUND_AMOUNTS, SUSPENDED_MERCHANT_ACTIVITY, PERSONAL_SETTLEMENT_ACCOUNT)";
+                            + "LARGE_ROUND_AMOUNTS, SUSPENDED_MERCHANT_ACTIVITY, PERSONAL_SETTLEMENT_ACCOUNT, AUTHORED_PATTERN)";
         } else if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
             message = "'" + f.getValue() + "' is not one of: " + java.util.Arrays.stream(f.getTargetType().getEnumConstants())
                     .map(Object::toString).collect(Collectors.joining(", "))

@@ -5,6 +5,8 @@ import io.posmon.rules.model.EngineSettings;
 import io.posmon.rules.model.LargeRoundAmountsRule;
 import io.posmon.rules.model.MccGroups;
 import io.posmon.rules.model.MinorUnits;
+import io.posmon.rules.expressions.TransactionExpressions;
+import io.posmon.rules.model.PatternRule;
 import io.posmon.rules.model.PersonalSettlementRule;
 import io.posmon.rules.model.RuleDefinition;
 import io.posmon.rules.model.SuspendedMerchantRule;
@@ -116,6 +118,8 @@ final class RuleSetValidator {
             suspended(s, p, at);
         } else if (r instanceof PersonalSettlementRule ps) {
             p.require(ps.params(), at, "params");
+        } else if (r instanceof PatternRule pr) {
+            pattern(pr, p, at);
         }
     }
 
@@ -214,6 +218,76 @@ final class RuleSetValidator {
         }
         if (p.require(params.cardTypes(), pp, "cardTypes") && params.cardTypes().isEmpty()) {
             p.at(pp + "/cardTypes", "'cardTypes' lists no card type");
+        }
+    }
+
+    private static final Pattern STEP_NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9_]{0,30}");
+
+    private static void pattern(PatternRule r, ProblemCollector p, String at) {
+        if (!p.require(r.params(), at, "params")) {
+            return;
+        }
+        var params = r.params();
+        String pp = at + "/params";
+        if (params.candidates() != null) {
+            expression(params.candidates(), false, p, pp + "/candidates");
+        }
+        durationBetween(p, pp + "/within", "within", params.within(), Duration.ofSeconds(1), Duration.ofDays(31));
+        if (params.partitionBy() != null && params.partitionBy().isEmpty()) {
+            p.at(pp + "/partitionBy", "'partitionBy' lists no field (leave it out to partition by merchantId)");
+        }
+        if (!p.require(params.steps(), pp, "steps")) {
+            return;
+        }
+        if (params.steps().isEmpty()) {
+            p.at(pp + "/steps", "'steps' lists no step");
+        }
+        Set<String> names = new HashSet<>();
+        boolean anyRequired = false;
+        for (int i = 0; i < params.steps().size(); i++) {
+            var step = params.steps().get(i);
+            String sp = pp + "/steps/" + i;
+            if (step == null) {
+                p.at(sp, "empty step");
+                continue;
+            }
+            if (p.require(step.name(), sp, "name")) {
+                if (!STEP_NAME.matcher(step.name()).matches()) {
+                    p.at(sp + "/name", "step name '" + step.name() + "' must be a letter then letters, digits or '_'");
+                } else if (!names.add(step.name())) {
+                    p.at(sp + "/name", "step name '" + step.name() + "' is used twice");
+                }
+            }
+            if (p.require(step.when(), sp, "when")) {
+                expression(step.when(), true, p, sp + "/when");
+            }
+            if (step.times() != null && step.timesOrMore() != null) {
+                p.at(sp + "/timesOrMore", "write 'times' or 'timesOrMore', not both");
+            }
+            if (step.times() != null && (step.times() < 1 || step.times() > 1000)) {
+                p.at(sp + "/times", "times must be between 1 and 1000, got " + step.times());
+            }
+            if (step.timesOrMore() != null && (step.timesOrMore() < 1 || step.timesOrMore() > 1000)) {
+                p.at(sp + "/timesOrMore", "timesOrMore must be between 1 and 1000, got " + step.timesOrMore());
+            }
+            boolean optional = Boolean.TRUE.equals(step.optional());
+            if (optional && (i == 0 || i == params.steps().size() - 1)) {
+                p.at(sp + "/optional", "the first and the last step cannot be optional (flink-cep needs them to match)");
+            }
+            anyRequired |= !optional;
+            if (i == 0 && step.contiguity() != null) {
+                p.at(sp + "/contiguity", "the first step follows nothing: leave 'contiguity' out");
+            }
+        }
+        if (!params.steps().isEmpty() && !anyRequired) {
+            p.at(pp + "/steps", "at least one step must not be optional");
+        }
+    }
+
+    /** Type-checks an expression and reports each problem where it is in the file. */
+    private static void expression(String text, boolean inStep, ProblemCollector p, String at) {
+        for (TransactionExpressions.Problem problem : TransactionExpressions.check(text, inStep)) {
+            p.inExpression(at, problem.line(), problem.column(), "expression: " + problem.message());
         }
     }
 

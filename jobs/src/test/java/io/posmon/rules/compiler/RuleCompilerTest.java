@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.posmon.operators.RuleInfo;
 import io.posmon.operators.patterns.LargeRoundAmountCondition;
+import io.posmon.operators.patterns.LargeRoundAmountsPattern;
 import io.posmon.rules.model.MinorUnits;
 import io.posmon.rules.model.RuleSet;
 import io.posmon.rules.model.SuspendedMerchantRule;
@@ -91,7 +92,8 @@ class RuleCompilerTest {
         Path dir = copyShipped(tmp, text -> text
                 .replace("minAmount: 5000.00\n", "minAmount: 5000.18\n")
                 .replace("multipleOf: 1000.00", "multipleOf: 0.29"));
-        LargeRoundAmountCondition condition = RuleCompiler.compile(RuleSetLoader.load(dir)).patterns().get(0).condition();
+        LargeRoundAmountCondition condition = RuleCompiler.compile(RuleSetLoader.load(dir)).patterns().stream()
+                .filter(LargeRoundAmountsPattern.class::isInstance).map(LargeRoundAmountsPattern.class::cast).findFirst().orElseThrow().condition();
 
         long atMin = 500_018L;
         assertThat(condition.accepts(Tx.credit("t1", "M", "2026-11-23T10:00:00", atMin))).isTrue();

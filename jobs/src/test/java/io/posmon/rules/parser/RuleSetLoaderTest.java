@@ -34,9 +34,10 @@ class RuleSetLoaderTest {
         CompiledRules compiled = RuleCompiler.compile(rules);
         assertThat(compiled.rules()).extracting(r -> r.id()).containsExactlyInAnyOrder(
                 "daily-credit-limit", "volume-jump", "large-round-amounts",
-                "suspended-merchant-activity", "personal-settlement-account");
+                "suspended-merchant-activity", "personal-settlement-account",
+                "many-cards-one-customer", "repeated-identical-amounts", "night-sales-at-day-merchant");
         assertThat(compiled.keyedChecks()).hasSize(4);
-        assertThat(compiled.patterns()).hasSize(1);
+        assertThat(compiled.patterns()).hasSize(4);
     }
 
     @ParameterizedTest(name = "{0}: {1}:{2} \"{3}\"")

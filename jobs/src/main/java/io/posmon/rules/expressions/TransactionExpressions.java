@@ -1,0 +1,188 @@
+package io.posmon.rules.expressions;
+
+import dev.cel.bundle.Cel;
+import dev.cel.bundle.CelFactory;
+import dev.cel.common.CelIssue;
+import dev.cel.common.CelValidationResult;
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.ListType;
+import dev.cel.common.types.MapType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+import io.posmon.operators.patterns.PatternCandidate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The expression language of authored rules: Google's CEL (Common Expression Language), typed and
+ * sandboxed. An expression sees only the variables below, never Java classes, files or the
+ * network; it is type-checked when the rule file is loaded and must be a boolean.
+ *
+ * <pre>
+ * tx.amountMinor int        tx.currency string       tx.cardType string (CREDIT, DEBIT, PREPAID)
+ * tx.type string            tx.entryMode string      tx.installments int
+ * tx.customerId string ("" when not the bank's card)  tx.cardToken string  tx.terminalId string
+ * tx.merchantId string      tx.hourOfDay int (local) tx.dayOfWeek int (1 = Monday, local)
+ * merchant.mcc string       merchant.mccGroup string merchant.scale string   merchant.region string
+ * merchant.status string    merchant.settlementAccountType string  merchant.feeRateBps int
+ * merchant.known bool (false when no profile has arrived)
+ * matched map(string, list(map(string, dyn)))  (in step conditions only) the transactions already
+ *         matched by each step, each with the tx fields without "tx.", e.g. matched.card[0].cardToken
+ * </pre>
+ */
+public final class TransactionExpressions {
+
+    /** A problem in an expression, at a 1-based line and column of the expression's text. */
+    public record Problem(int line, int column, String message) {
+    }
+
+    private static final Map<String, CelType> TX = new LinkedHashMap<>();
+    private static final Map<String, CelType> MERCHANT = new LinkedHashMap<>();
+
+    static {
+        for (String f : List.of("currency", "cardType", "type", "entryMode", "customerId", "cardToken", "terminalId",
+                "merchantId", "transactionId")) {
+            TX.put(f, SimpleType.STRING);
+        }
+        for (String f : List.of("amountMinor", "installments", "hourOfDay", "dayOfWeek", "eventTimeMillis")) {
+            TX.put(f, SimpleType.INT);
+        }
+        for (String f : List.of("mcc", "mccGroup", "scale", "region", "status", "settlementAccountType")) {
+            MERCHANT.put(f, SimpleType.STRING);
+        }
+        MERCHANT.put("feeRateBps", SimpleType.INT);
+        MERCHANT.put("known", SimpleType.BOOL);
+    }
+
+    private static final Cel CANDIDATES = environment(false);
+    private static final Cel STEPS = environment(true);
+
+    private TransactionExpressions() {
+    }
+
+    private static Cel environment(boolean withMatched) {
+        var builder = CelFactory.standardCelBuilder()
+                .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+                .setResultType(SimpleType.BOOL);
+        TX.forEach((name, type) -> builder.addVar("tx." + name, type));
+        MERCHANT.forEach((name, type) -> builder.addVar("merchant." + name, type));
+        if (withMatched) {
+            builder.addVar("matched", MapType.create(SimpleType.STRING,
+                    ListType.create(MapType.create(SimpleType.STRING, SimpleType.DYN))));
+        }
+        return builder.build();
+    }
+
+    /** Type-checks an expression; {@code inStep} allows {@code matched}. */
+    public static List<Problem> check(String expression, boolean inStep) {
+        CelValidationResult result = (inStep ? STEPS : CANDIDATES).compile(expression);
+        List<Problem> problems = new ArrayList<>();
+        if (result.hasError()) {
+            int coveredLine = -1;
+            int coveredUntil = -1;
+            for (CelIssue issue : result.getErrors()) {
+                var at = issue.getSourceLocation();
+                String message = issue.getMessage().replace(" (in container '')", "");
+                // CEL reports each part of an unknown dotted name (a.b.c(...)); the first says it all.
+                if (message.startsWith("undeclared reference") && at.getLine() == coveredLine
+                        && at.getColumn() <= coveredUntil) {
+                    continue;
+                }
+                String explained = explain(message, expression, at.getLine(), at.getColumn());
+                if (explained.startsWith("unknown")) {
+                    coveredLine = at.getLine();
+                    coveredUntil = at.getColumn() + explained.replaceAll("^unknown \\w+ '([^']*)'.*", "$1").length();
+                }
+                problems.add(new Problem(Math.max(1, at.getLine()), Math.max(1, at.getColumn() + 1), explained));
+            }
+        }
+        return problems;
+    }
+
+    /** "undeclared reference to 'tx'" says little: name the misspelt field and list the real ones. */
+    private static String explain(String message, String expression, int line, int column) {
+        if (!message.startsWith("undeclared reference to")) {
+            return message;
+        }
+        String[] lines = expression.split("\\R", -1);
+        if (line < 1 || line > lines.length || column < 0 || column >= lines[line - 1].length()) {
+            return message;
+        }
+        String rest = lines[line - 1].substring(column);
+        java.util.regex.Matcher name = java.util.regex.Pattern.compile("^[A-Za-z_][A-Za-z0-9_.]*").matcher(rest);
+        if (!name.find()) {
+            return message;
+        }
+        String unknown = name.group();
+        if (unknown.startsWith("tx.")) {
+            return "unknown field '" + unknown + "'; tx has: " + String.join(", ", TX.keySet());
+        }
+        if (unknown.startsWith("merchant.")) {
+            return "unknown field '" + unknown + "'; merchant has: " + String.join(", ", MERCHANT.keySet());
+        }
+        return "unknown name '" + unknown + "' (expressions see tx.*, merchant.* and, in steps, matched)";
+    }
+
+    /** A checked expression ready to run. */
+    public static CelRuntime.Program program(String expression, boolean inStep) {
+        Cel cel = inStep ? STEPS : CANDIDATES;
+        try {
+            return cel.createProgram(cel.compile(expression).getAst());
+        } catch (Exception e) {
+            throw new IllegalArgumentException("expression does not compile: " + expression + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The variables of one transaction, as the expressions see them. */
+    public static Map<String, Object> variables(PatternCandidate c) {
+        Map<String, Object> v = new HashMap<>(32);
+        fields(c).forEach((name, value) -> v.put("tx." + name, value));
+        v.put("merchant.mcc", orEmpty(c.mcc));
+        v.put("merchant.mccGroup", orEmpty(c.mccGroup));
+        v.put("merchant.scale", c.scale == null ? "" : c.scale.name());
+        v.put("merchant.region", orEmpty(c.region));
+        v.put("merchant.status", orEmpty(c.merchantStatus));
+        v.put("merchant.settlementAccountType", orEmpty(c.settlementAccountType));
+        v.put("merchant.feeRateBps", (long) c.feeRateBps);
+        v.put("merchant.known", c.profileKnown);
+        return v;
+    }
+
+    /** The tx fields of a matched transaction, for {@code matched}. */
+    public static Map<String, Object> fields(PatternCandidate c) {
+        Map<String, Object> f = new HashMap<>(20);
+        f.put("currency", c.transaction.currency);
+        f.put("cardType", c.transaction.cardType.name());
+        f.put("type", c.transaction.type.name());
+        f.put("entryMode", orEmpty(c.entryMode));
+        f.put("customerId", orEmpty(c.customerId));
+        f.put("cardToken", orEmpty(c.cardToken));
+        f.put("terminalId", orEmpty(c.terminalId));
+        f.put("merchantId", c.merchantId);
+        f.put("transactionId", c.transaction.transactionId);
+        f.put("amountMinor", c.transaction.amountMinor);
+        f.put("installments", (long) c.installments);
+        f.put("hourOfDay", (long) c.hourOfDay);
+        f.put("dayOfWeek", (long) c.dayOfWeek);
+        f.put("eventTimeMillis", c.transaction.eventTime);
+        return f;
+    }
+
+    public static boolean eval(CelRuntime.Program program, Map<String, Object> variables) {
+        try {
+            return Boolean.TRUE.equals(program.eval(variables));
+        } catch (CelEvaluationException e) {
+            // A runtime error (e.g. an index out of range) means "does not match", never a failed job.
+            return false;
+        }
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}
