@@ -3,6 +3,8 @@ package io.posmon.cli;
 import io.posmon.demo.Demo;
 import io.posmon.jobs.FlinkSetup;
 import io.posmon.jobs.PosmonJob;
+import io.posmon.jobs.RuleExampleRunner;
+import io.posmon.rules.compiler.RuleCompiler;
 import io.posmon.jobs.JobSettings;
 import io.posmon.rules.parser.RuleFileException;
 import io.posmon.rules.parser.RuleProblem;
@@ -168,7 +170,7 @@ public final class PosmonCli implements Runnable {
     }
 
     @Command(name = "rules", mixinStandardHelpOptions = true, description = "Work with rule files.",
-            subcommands = {ValidateCommand.class})
+            subcommands = {ValidateCommand.class, TestCommand.class})
     static final class RulesCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -176,6 +178,34 @@ public final class PosmonCli implements Runnable {
         @Override
         public void run() {
             spec.commandLine().usage(System.out);
+        }
+    }
+
+    @Command(name = "test", mixinStandardHelpOptions = true,
+            description = "Runs the examples in the rule files through the real job and compares the alerts.")
+    static final class TestCommand implements Callable<Integer> {
+        @Parameters(index = "0", defaultValue = "rules", description = "Rules directory. Default: ${DEFAULT-VALUE}")
+        Path dir;
+
+        @Override
+        public Integer call() throws Exception {
+            var ruleSet = RuleSetLoader.load(dir);
+            var runner = new RuleExampleRunner(RuleCompiler.compile(ruleSet));
+            int passed = 0;
+            int failed = 0;
+            for (var example : ruleSet.examples()) {
+                var outcome = runner.run(example);
+                System.out.println((outcome.passed() ? "PASS  " : "FAIL  ") + example.name());
+                outcome.missing().forEach(m -> System.out.println("      missing:    " + m));
+                outcome.unexpected().forEach(u -> System.out.println("      unexpected: " + u));
+                if (outcome.passed()) {
+                    passed++;
+                } else {
+                    failed++;
+                }
+            }
+            System.out.printf("%d passed, %d failed%n", passed, failed);
+            return failed == 0 ? 0 : 1;
         }
     }
 

@@ -95,6 +95,14 @@ public final class PosmonJob {
         this.contributions = contributions;
     }
 
+    /** The risk pipeline for a replay in this JVM: read its alerts with {@link #alertStream}. */
+    public static PosmonJob forReplay(CompiledRules rules,
+                                      Source<Either<DeadLetter, PosTransaction>, ?, ?> transactions,
+                                      Source<Either<DeadLetter, MerchantProfile>, ?, ?> profiles,
+                                      StartupProfiles startupProfiles) {
+        return new PosmonJob(rules, transactions, profiles, null, null, startupProfiles, new RiskOutputs(null, null), null);
+    }
+
     /** The job on Kafka, as {@code posmon run} and {@code flink run} start it. */
     public static PosmonJob onKafka(JobSettings s, boolean withRisk, boolean withContributions) throws Exception {
         CompiledRules rules = RuleCompiler.compile(RuleSetLoader.load(s.rulesDir));
@@ -108,6 +116,33 @@ public final class PosmonJob {
 
     /** Adds the job's operators to the environment; operator uids are stable for savepoints. */
     public void build(StreamExecutionEnvironment env) {
+        Front front = front(env);
+        if (risk != null) {
+            alerts(front.merchantStage()).sinkTo(risk.alerts()).name("alerts-sink").uid("alerts-sink");
+            front.merchantStage().getSideOutput(MerchantRiskFunction.LATE).sinkTo(risk.lateTransactions())
+                    .name("late-sink").uid("late-sink");
+        }
+        DataStream<DeadLetter> dead = front.deadLetters();
+        if (contributions != null) {
+            dead = buildContributions(env, front.merchantStage().getSideOutput(MerchantRiskFunction.SPEND), dead);
+        }
+        // One sink per topic: two transactional sinks with one id prefix would fence each other.
+        dead.sinkTo(deadLetters).name("dead-letter-sink").uid("dead-letter-sink");
+    }
+
+    /**
+     * The alerts of the risk pipeline as a stream, without any sink: for running rule examples and
+     * replays through the same operators in this JVM ({@code executeAndCollect}).
+     */
+    public DataStream<MerchantAlert> alertStream(StreamExecutionEnvironment env) {
+        return alerts(front(env).merchantStage());
+    }
+
+    /** Sources, decoding and the per-merchant operator, which both pipelines share. */
+    private record Front(SingleOutputStreamOperator<MerchantAlert> merchantStage, DataStream<DeadLetter> deadLetters) {
+    }
+
+    private Front front(StreamExecutionEnvironment env) {
         SingleOutputStreamOperator<PosTransaction> tx = env
                 .fromSource(transactions, Watermarks.transactions(rules.engine()), "transactions")
                 .uid("transactions-source")
@@ -127,18 +162,11 @@ public final class PosmonJob {
                 .process(new MerchantRiskFunction(rules.engine(), rules.mccGroups(), rules.keyedChecks(),
                         rules.patterns(), startupProfiles, contributions != null), new AvroTypeInfo<>(MerchantAlert.class))
                 .name("merchant-risk").uid("merchant-risk");
-
-        if (risk != null) {
-            buildRisk(merchantStage);
-        }
-        if (contributions != null) {
-            dead = buildContributions(env, merchantStage.getSideOutput(MerchantRiskFunction.SPEND), dead);
-        }
-        // One sink per topic: two transactional sinks with one id prefix would fence each other.
-        dead.sinkTo(deadLetters).name("dead-letter-sink").uid("dead-letter-sink");
+        return new Front(merchantStage, dead);
     }
 
-    private void buildRisk(SingleOutputStreamOperator<MerchantAlert> merchantStage) {
+    /** The keyed checks' alerts and every pattern rule's, as one stream. */
+    private DataStream<MerchantAlert> alerts(SingleOutputStreamOperator<MerchantAlert> merchantStage) {
         DataStream<MerchantAlert> allAlerts = merchantStage;
         for (CompiledPattern p : rules.patterns()) {
             SingleOutputStreamOperator<MerchantAlert> matched = CEP
@@ -147,9 +175,7 @@ public final class PosmonJob {
             matched.name("pattern-" + p.rule().id()).uid("pattern-" + p.rule().id());
             allAlerts = allAlerts.union(matched);
         }
-        allAlerts.sinkTo(risk.alerts()).name("alerts-sink").uid("alerts-sink");
-        merchantStage.getSideOutput(MerchantRiskFunction.LATE).sinkTo(risk.lateTransactions())
-                .name("late-sink").uid("late-sink");
+        return allAlerts;
     }
 
     /** Returns the dead letters with those of the holdings input added. */

@@ -4,5 +4,10 @@ import java.util.List;
 
 /** Everything loaded from a rules directory, validated. */
 public record RuleSet(EngineSettings engine, MccGroups mccGroups, List<RuleDefinition> rules,
-                      ContributionPolicy contribution, TierPolicy tiers) {
+                      ContributionPolicy contribution, TierPolicy tiers, List<RuleExample> examples) {
+
+    public RuleSet(EngineSettings engine, MccGroups mccGroups, List<RuleDefinition> rules,
+                   ContributionPolicy contribution, TierPolicy tiers) {
+        this(engine, mccGroups, rules, contribution, tiers, List.of());
+    }
 }

@@ -14,6 +14,7 @@ import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import io.posmon.rules.model.MccGroups;
 import io.posmon.rules.model.RuleDefinition;
+import io.posmon.rules.model.RuleExample;
 import io.posmon.rules.model.RuleSet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -56,6 +57,9 @@ public final class RuleSetLoader {
         List<RuleDefinition> rules = new ArrayList<>();
         List<ProblemCollector> ruleAt = new ArrayList<>();
         List<String> rulePointers = new ArrayList<>();
+        List<RuleExample> examples = new ArrayList<>();
+        List<ProblemCollector> exampleAt = new ArrayList<>();
+        List<String> examplePointers = new ArrayList<>();
 
         int unreadable = 0;
         for (Path file : files) {
@@ -88,14 +92,23 @@ public final class RuleSetLoader {
             }
             ProblemCollector at = new ProblemCollector(file, locations, problems);
             if (parsed == null || (parsed.engine() == null && parsed.mccGroups() == null && parsed.rules() == null
-                    && parsed.contribution() == null && parsed.tiers() == null)) {
-                at.at("", "no 'engine:', 'mccGroups:', 'rules:', 'contribution:' or 'tiers:' section");
+                    && parsed.contribution() == null && parsed.tiers() == null && parsed.examples() == null)) {
+                at.at("", "no 'engine:', 'mccGroups:', 'rules:', 'contribution:', 'tiers:' or 'examples:' section");
                 continue;
             }
             engineSection.offer(parsed.engine(), at);
             mccSection.offer(parsed.mccGroups(), at);
             contributionSection.offer(parsed.contribution(), at);
             tierSection.offer(parsed.tiers(), at);
+            if (parsed.examples() != null) {
+                for (int i = 0; i < parsed.examples().size(); i++) {
+                    if (parsed.examples().get(i) != null) {
+                        examples.add(parsed.examples().get(i));
+                        exampleAt.add(at);
+                        examplePointers.add("/examples/" + i);
+                    }
+                }
+            }
             if (parsed.rules() != null) {
                 for (int i = 0; i < parsed.rules().size(); i++) {
                     if (parsed.rules().get(i) == null) {
@@ -138,7 +151,12 @@ public final class RuleSetLoader {
             RuleSetValidator.rule(rules.get(i), groups, ruleAt.get(i), rulePointers.get(i));
         }
         RuleSetValidator.uniqueIds(rules.stream().map(RuleDefinition::id).collect(Collectors.toList()), rulePointers, ruleAt);
-        return new RuleSet(engine, mccGroups, List.copyOf(rules), contributionSection.value, tierSection.value);
+        Set<String> ruleIds = rules.stream().map(RuleDefinition::id).collect(Collectors.toSet());
+        for (int i = 0; i < examples.size(); i++) {
+            ExampleValidator.example(examples.get(i), ruleIds, exampleAt.get(i), examplePointers.get(i));
+        }
+        return new RuleSet(engine, mccGroups, List.copyOf(rules), contributionSection.value, tierSection.value,
+                List.copyOf(examples));
     }
 
     /** A section that may appear in one file of the directory only. */

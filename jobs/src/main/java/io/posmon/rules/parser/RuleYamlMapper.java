@@ -13,6 +13,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -57,6 +58,7 @@ public final class RuleYamlMapper {
         SimpleModule module = new SimpleModule("posmon-rule-time");
         module.addDeserializer(Duration.class, new DurationDeserializer());
         module.addDeserializer(ZoneId.class, new ZoneIdDeserializer());
+        module.addDeserializer(LocalDateTime.class, new LocalDateTimeDeserializer());
         return module;
     }
 
@@ -99,6 +101,22 @@ public final class RuleYamlMapper {
                         "a duration needs a unit (write e.g. 30s, 10m, 2h, 7d)");
             }
             return super.deserialize(p, ctxt);
+        }
+    }
+
+    /** Local date and time as rule examples write it: 2026-11-23T11:00:00 or 2026-11-23 11:00:00. */
+    private static final class LocalDateTimeDeserializer extends FromStringDeserializer<LocalDateTime> {
+        LocalDateTimeDeserializer() {
+            super(LocalDateTime.class);
+        }
+
+        @Override
+        protected LocalDateTime _deserialize(String value, DeserializationContext ctxt) {
+            try {
+                return LocalDateTime.parse(value.trim().replace(' ', 'T'));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("'" + value + "' is not a local date and time (write e.g. 2026-11-23 11:00:00)");
+            }
         }
     }
 
