@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
 /** The {@code posmon} command line. */
 @Command(name = "posmon", mixinStandardHelpOptions = true, version = "posmon 0.1.0",
         description = "Streaming POS transaction monitoring for card acquirers, on Apache Flink.",
-        subcommands = {PosmonCli.DemoCommand.class, PosmonCli.RunCommand.class, PosmonCli.RulesCommand.class})
+        subcommands = {PosmonCli.DemoCommand.class, PosmonCli.RunCommand.class, PosmonCli.RulesCommand.class,
+                PosmonCli.BacktestCommand.class})
 public final class PosmonCli implements Runnable {
 
     @CommandLine.Spec
@@ -166,6 +167,36 @@ public final class PosmonCli implements Runnable {
         @Override
         boolean contributions() {
             return true;
+        }
+    }
+
+    @Command(name = "backtest", mixinStandardHelpOptions = true,
+            description = "Replays history through the same job graph (bounded, in this JVM): alerts.jsonl and report.md.")
+    static final class BacktestCommand implements Callable<Integer> {
+        @Option(names = "--transactions", required = true, description = "PosTransaction records: .csv (header of field names), .jsonl or .avro")
+        Path transactions;
+
+        @Option(names = "--merchants", required = true, description = "MerchantProfile records: .csv, .jsonl or .avro")
+        Path merchants;
+
+        @Option(names = "--rules", defaultValue = "rules", description = "Rules directory. Default: ${DEFAULT-VALUE}")
+        Path rules;
+
+        @Option(names = "--baseline-rules", description = "A second rules directory to compare with (alerts added and removed per rule)")
+        Path baselineRules;
+
+        @Option(names = "--out", required = true, description = "Output directory")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            var compiled = RuleCompiler.compile(RuleSetLoader.load(rules));
+            var baseline = baselineRules == null ? null : RuleCompiler.compile(RuleSetLoader.load(baselineRules));
+            var result = new io.posmon.backtest.Backtest(System.out).run(compiled, baseline, transactions, merchants, out);
+            System.out.printf("%d alerts%s, %d rows skipped: %s, %s%n", result.alerts().size(),
+                    baseline == null ? "" : " (baseline " + result.baselineAlerts().size() + ")", result.badRows().size(),
+                    out.resolve("alerts.jsonl"), out.resolve("report.md"));
+            return 0;
         }
     }
 

@@ -1,12 +1,10 @@
 package io.posmon.jobs;
 
-import io.posmon.operators.StartupProfiles;
 import io.posmon.rules.compiler.CompiledRules;
 import io.posmon.rules.model.MinorUnits;
 import io.posmon.rules.model.RuleExample;
 import io.posmon.schema.AlertStage;
 import io.posmon.schema.CardType;
-import io.posmon.schema.DeadLetter;
 import io.posmon.schema.EntryMode;
 import io.posmon.schema.EvidenceTransaction;
 import io.posmon.schema.MerchantAlert;
@@ -16,22 +14,9 @@ import io.posmon.schema.PosTransaction;
 import io.posmon.schema.SettlementAccountType;
 import io.posmon.schema.TransactionStatus;
 import io.posmon.schema.TransactionType;
-import io.posmon.sources.ProfileFiles;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.java.typeutils.EitherTypeInfo;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.connector.datagen.functions.FromElementsGeneratorFunction;
-import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.types.Either;
-import org.apache.flink.util.CloseableIterator;
 
 /**
  * Runs rule examples through the real job graph (decoding, the merchant operator, the CEP
@@ -55,40 +40,7 @@ public final class RuleExampleRunner {
     }
 
     public Outcome run(RuleExample example) throws Exception {
-        List<MerchantProfile> profiles = profiles(example);
-        Path profileFile = Files.createTempFile("posmon-example-", ".avro");
-        try {
-            ProfileFiles.write(profileFile, profiles);
-            List<MerchantAlert> alerts = alerts(transactions(example), profiles,
-                    new StartupProfiles(profileFile.toAbsolutePath().toString()));
-            return compare(example, alerts);
-        } finally {
-            Files.deleteIfExists(profileFile);
-        }
-    }
-
-    private List<MerchantAlert> alerts(List<PosTransaction> txs, List<MerchantProfile> profiles,
-                                       StartupProfiles startup) throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
-        PosmonJob job = PosmonJob.forReplay(rules, source(txs, PosTransaction.class), source(profiles, MerchantProfile.class),
-                startup);
-        List<MerchantAlert> alerts = new ArrayList<>();
-        try (CloseableIterator<MerchantAlert> it = job.alertStream(env).executeAndCollect("posmon rule example")) {
-            it.forEachRemaining(alerts::add);
-        }
-        return alerts;
-    }
-
-    /** The records as a bounded source, in order, as the job's Kafka source would give them. */
-    @SuppressWarnings("unchecked")
-    private static <T extends org.apache.avro.specific.SpecificRecordBase> DataGeneratorSource<Either<DeadLetter, T>> source(
-            List<T> records, Class<T> type) {
-        TypeInformation<Either<DeadLetter, T>> info = new EitherTypeInfo<>(new AvroTypeInfo<>(DeadLetter.class),
-                new AvroTypeInfo<>(type));
-        Either<DeadLetter, T>[] elements = records.stream().map(r -> Either.<DeadLetter, T>Right(r)).toArray(Either[]::new);
-        return new DataGeneratorSource<>(new FromElementsGeneratorFunction<>(info, elements), elements.length, info);
+        return compare(example, Replay.alerts(rules, transactions(example), profiles(example), n -> { }));
     }
 
     private List<MerchantProfile> profiles(RuleExample example) {
