@@ -3,6 +3,7 @@ package io.posmon.backtest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.posmon.jobs.Replay;
 import io.posmon.rules.compiler.CompiledRules;
+import io.posmon.schema.CustomerContribution;
 import io.posmon.schema.MerchantAlert;
 import io.posmon.schema.MerchantProfile;
 import io.posmon.schema.PosTransaction;
@@ -19,18 +20,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecord;
 import java.util.stream.Collectors;
 
 /**
  * {@code posmon backtest}: history replayed through the same job graph, bounded, in this JVM.
- * Writes the alerts (alerts.jsonl) and a report (report.md): alerts per rule, day and merchant,
- * skipped rows, and with a baseline rule set the alerts each rule gains and loses.
+ * Writes the alerts (alerts.jsonl), the final contribution figures (contributions.jsonl, when the
+ * rules directory has a contribution policy) and a report (report.md): alerts per rule, day and
+ * merchant, skipped rows, and with a baseline rule set the alerts each rule gains and loses.
  */
 public final class Backtest {
 
     /** What one run found. */
-    public record Result(List<MerchantAlert> alerts, List<MerchantAlert> baselineAlerts, int transactions,
-                         int merchants, List<RecordFiles.BadRow> badRows) {
+    public record Result(List<MerchantAlert> alerts, List<MerchantAlert> baselineAlerts,
+                         List<CustomerContribution> contributions, int transactions, int merchants,
+                         List<RecordFiles.BadRow> badRows) {
     }
 
     private final PrintStream console;
@@ -46,31 +50,39 @@ public final class Backtest {
         List<RecordFiles.BadRow> bad = new ArrayList<>(merchants.badRows());
         bad.addAll(txs.badRows());
         bad.forEach(b -> console.println("skipped " + b));
-        List<MerchantAlert> alerts = replay("rules", rules, txs.records(), merchants.records());
+        Replay.Output now = replay("rules", rules, txs.records(), merchants.records());
         List<MerchantAlert> before = baseline == null ? List.of()
-                : replay("baseline", baseline, txs.records(), merchants.records());
+                : replay("baseline", baseline, txs.records(), merchants.records()).alerts();
         Files.createDirectories(out);
-        writeJsonLines(out.resolve("alerts.jsonl"), alerts);
-        Result result = new Result(alerts, before, txs.records().size(), merchants.records().size(), bad);
+        writeJsonLines(out.resolve("alerts.jsonl"), now.alerts());
+        if (!now.contributions().isEmpty()) {
+            writeJsonLines(out.resolve("contributions.jsonl"), now.contributions());
+        }
+        Result result = new Result(now.alerts(), before, now.contributions(), txs.records().size(),
+                merchants.records().size(), bad);
         Files.writeString(out.resolve("report.md"), report(result, transactionsFile, baseline != null), StandardCharsets.UTF_8);
         return result;
     }
 
-    private List<MerchantAlert> replay(String label, CompiledRules rules, List<PosTransaction> txs,
-                                       List<MerchantProfile> merchants) throws Exception {
+    private Replay.Output replay(String label, CompiledRules rules, List<PosTransaction> txs,
+                                 List<MerchantProfile> merchants) throws Exception {
         ProgressBar bar = new ProgressBar(console, label, txs.size());
-        List<MerchantAlert> alerts = Replay.alerts(rules, txs, merchants, bar::update);
-        bar.done(alerts.size());
+        Replay.Output output = Replay.run(rules, txs, merchants, bar::update);
+        bar.done(output.alerts().size());
+        List<MerchantAlert> alerts = new ArrayList<>(output.alerts());
         alerts.sort(Comparator.comparing((MerchantAlert a) -> a.getTriggeredAt() == null ? java.time.Instant.EPOCH
                 : a.getTriggeredAt()).thenComparing(MerchantAlert::getAlertId));
-        return alerts;
+        List<CustomerContribution> contributions = new ArrayList<>(output.contributions());
+        contributions.sort(Comparator.comparing((CustomerContribution c) -> c.getSubjectType() + "|" + c.getSubjectId()
+                + "|" + c.getPeriodType() + "|" + c.getPeriod()));
+        return new Replay.Output(alerts, contributions);
     }
 
-    private static void writeJsonLines(Path file, List<MerchantAlert> alerts) throws IOException {
+    private static void writeJsonLines(Path file, List<? extends SpecificRecord> records) throws IOException {
         ObjectMapper json = new ObjectMapper();
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (MerchantAlert a : alerts) {
-                w.write(json.writeValueAsString(AvroJson.toMap(a)));
+            for (SpecificRecord r : records) {
+                w.write(json.writeValueAsString(AvroJson.toMap(r)));
                 w.newLine();
             }
         }

@@ -95,12 +95,13 @@ public final class PosmonJob {
         this.contributions = contributions;
     }
 
-    /** The risk pipeline for a replay in this JVM: read its alerts with {@link #alertStream}. */
+    /** Both pipelines for a replay in this JVM: read their outputs with {@link #replayStreams}. */
     public static PosmonJob forReplay(CompiledRules rules,
                                       Source<Either<DeadLetter, PosTransaction>, ?, ?> transactions,
                                       Source<Either<DeadLetter, MerchantProfile>, ?, ?> profiles,
                                       StartupProfiles startupProfiles) {
-        return new PosmonJob(rules, transactions, profiles, null, null, startupProfiles, new RiskOutputs(null, null), null);
+        return new PosmonJob(rules, transactions, profiles, null, null, startupProfiles, new RiskOutputs(null, null),
+                rules.customerContribution() == null ? null : new ContributionOutputs(null, null, null));
     }
 
     /** The job on Kafka, as {@code posmon run} and {@code flink run} start it. */
@@ -130,12 +131,20 @@ public final class PosmonJob {
         dead.sinkTo(deadLetters).name("dead-letter-sink").uid("dead-letter-sink");
     }
 
+    /** A replay's outputs as streams, without any sink; contributions are null without a contribution policy. */
+    public record ReplayStreams(DataStream<MerchantAlert> alerts, DataStream<CustomerContribution> contributions) {
+    }
+
     /**
-     * The alerts of the risk pipeline as a stream, without any sink: for running rule examples and
-     * replays through the same operators in this JVM ({@code executeAndCollect}).
+     * The outputs as streams, without any sink: for rule examples and backtests through the same
+     * operators in this JVM ({@code collectAsync}).
      */
-    public DataStream<MerchantAlert> alertStream(StreamExecutionEnvironment env) {
-        return alerts(front(env).merchantStage());
+    public ReplayStreams replayStreams(StreamExecutionEnvironment env) {
+        Front front = front(env);
+        DataStream<CustomerContribution> contributionStream = contributions == null ? null
+                : contributionStreams(env, front.merchantStage().getSideOutput(MerchantRiskFunction.SPEND),
+                        front.deadLetters()).all();
+        return new ReplayStreams(alerts(front.merchantStage()), contributionStream);
     }
 
     /** Sources, decoding and the per-merchant operator, which both pipelines share. */
@@ -178,9 +187,30 @@ public final class PosmonJob {
         return allAlerts;
     }
 
+    /** The contribution pipeline's operators, before any sink. */
+    private record ContributionStreams(SingleOutputStreamOperator<CustomerContribution> customers,
+                                       SingleOutputStreamOperator<CustomerContribution> merchants,
+                                       DataStream<DeadLetter> deadLetters) {
+        DataStream<CustomerContribution> all() {
+            return customers.union(merchants);
+        }
+    }
+
     /** Returns the dead letters with those of the holdings input added. */
     private DataStream<DeadLetter> buildContributions(StreamExecutionEnvironment env, DataStream<SpendEvent> spend,
                                                       DataStream<DeadLetter> dead) {
+        ContributionStreams c = contributionStreams(env, spend, dead);
+        c.all().sinkTo(contributions.contributions()).name("contributions-sink").uid("contributions-sink");
+        c.customers().getSideOutput(ContributionFunction.TIER_CHANGES).sinkTo(contributions.tierChanges())
+                .name("tier-changes-sink").uid("tier-changes-sink");
+        c.customers().getSideOutput(ContributionFunction.LATE)
+                .union(c.merchants().getSideOutput(ContributionFunction.LATE))
+                .sinkTo(contributions.lateTransactions()).name("late-contributions-sink").uid("late-contributions-sink");
+        return c.deadLetters();
+    }
+
+    private ContributionStreams contributionStreams(StreamExecutionEnvironment env, DataStream<SpendEvent> spend,
+                                                    DataStream<DeadLetter> dead) {
         DataStream<SpendEvent> customerEvents = spend.filter(e -> e.tx.getCustomerId() != null).name("own-cards").uid("own-cards");
         if (holdings != null) {
             SingleOutputStreamOperator<CustomerHoldings> held = env
@@ -196,13 +226,7 @@ public final class PosmonJob {
                 customerEvents.keyBy(SpendEvent::customerId), rules.customerContribution(), "customer-contributions");
         SingleOutputStreamOperator<CustomerContribution> merchants = contributionStage(
                 spend.keyBy(e -> e.tx.getMerchantId()), rules.merchantContribution(), "merchant-contributions");
-        customers.union(merchants).sinkTo(contributions.contributions()).name("contributions-sink").uid("contributions-sink");
-        customers.getSideOutput(ContributionFunction.TIER_CHANGES).sinkTo(contributions.tierChanges())
-                .name("tier-changes-sink").uid("tier-changes-sink");
-        customers.getSideOutput(ContributionFunction.LATE)
-                .union(merchants.getSideOutput(ContributionFunction.LATE))
-                .sinkTo(contributions.lateTransactions()).name("late-contributions-sink").uid("late-contributions-sink");
-        return dead;
+        return new ContributionStreams(customers, merchants, dead);
     }
 
     private static SingleOutputStreamOperator<CustomerContribution> contributionStage(

@@ -2,6 +2,7 @@ package io.posmon.jobs;
 
 import io.posmon.operators.StartupProfiles;
 import io.posmon.rules.compiler.CompiledRules;
+import io.posmon.schema.CustomerContribution;
 import io.posmon.schema.MerchantAlert;
 import io.posmon.schema.MerchantProfile;
 import io.posmon.schema.PosTransaction;
@@ -10,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongConsumer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -26,9 +29,19 @@ public final class Replay {
     private Replay() {
     }
 
-    /** The alerts the rules raise on these transactions; {@code progress} hears how many were read so far. */
+    /** What a replay gave: every alert, and the latest contribution record of each subject and period. */
+    public record Output(List<MerchantAlert> alerts, List<CustomerContribution> contributions) {
+    }
+
+    /** The alerts the rules raise on these transactions. */
     public static List<MerchantAlert> alerts(CompiledRules rules, List<PosTransaction> transactions,
-                                             List<MerchantProfile> profiles, LongConsumer progress) throws Exception {
+                                             List<MerchantProfile> profiles) throws Exception {
+        return run(rules, transactions, profiles, n -> { }).alerts();
+    }
+
+    /** Replays the transactions; {@code progress} hears how many have been read so far. */
+    public static Output run(CompiledRules rules, List<PosTransaction> transactions,
+                             List<MerchantProfile> profiles, LongConsumer progress) throws Exception {
         List<PosTransaction> inOrder = new ArrayList<>(transactions);
         inOrder.sort(Comparator.comparing(PosTransaction::getEventTime));
         Path profileFile = Files.createTempFile("posmon-replay-", ".avro");
@@ -42,15 +55,27 @@ public final class Replay {
             env.setParallelism(1);
             PosmonJob job = PosmonJob.forReplay(rules, tx.source(), merchants.source(),
                     new StartupProfiles(profileFile.toAbsolutePath().toString()));
-            List<MerchantAlert> alerts = new ArrayList<>();
-            try (CloseableIterator<MerchantAlert> it = job.alertStream(env).executeAndCollect("posmon replay")) {
-                while (it.hasNext()) {
-                    alerts.add(it.next());
-                    progress.accept(tx.emitted());
-                }
+            PosmonJob.ReplayStreams streams = job.replayStreams(env);
+            CloseableIterator<MerchantAlert> alertIt = streams.alerts().collectAsync();
+            CloseableIterator<CustomerContribution> contributionIt = streams.contributions() == null
+                    ? null : streams.contributions().collectAsync();
+            var result = env.executeAsync("posmon replay").getJobExecutionResult();
+            while (!result.isDone()) {
+                progress.accept(tx.emitted());
+                Thread.sleep(200);
             }
+            result.get();
             progress.accept(tx.emitted());
-            return alerts;
+            List<MerchantAlert> alerts = new ArrayList<>();
+            alertIt.forEachRemaining(alerts::add);
+            alertIt.close();
+            Map<String, CustomerContribution> latest = new LinkedHashMap<>();
+            if (contributionIt != null) {
+                contributionIt.forEachRemaining(c -> latest.put(c.getSubjectType() + "|" + c.getSubjectId() + "|"
+                        + c.getPeriodType() + "|" + c.getPeriod(), c));
+                contributionIt.close();
+            }
+            return new Output(alerts, new ArrayList<>(latest.values()));
         } finally {
             Files.deleteIfExists(profileFile);
         }

@@ -40,7 +40,7 @@ public final class RuleExampleRunner {
     }
 
     public Outcome run(RuleExample example) throws Exception {
-        return compare(example, Replay.alerts(rules, transactions(example), profiles(example), n -> { }));
+        return compare(example, Replay.alerts(rules, transactions(example), profiles(example)));
     }
 
     private List<MerchantProfile> profiles(RuleExample example) {

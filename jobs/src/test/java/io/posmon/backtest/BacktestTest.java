@@ -83,6 +83,8 @@ class BacktestTest extends KafkaAndFlinkTest {
         List<MerchantAlert> streamed = streamingAlerts(tmp, txs, profiles);
         assertThat(ids(result.alerts())).isEqualTo(ids(streamed)).isNotEmpty();
 
+        assertThat(Files.readAllLines(tmp.resolve("out/contributions.jsonl"))).hasSize(result.contributions().size())
+                .isNotEmpty().allSatisfy(line -> assertThat(line).contains("\"isFinal\":true"));
         assertThat(result.badRows()).extracting(RecordFiles.BadRow::line).containsExactly(4L, 7L);
         assertThat(result.badRows().get(1).reason()).contains("amountMinor must be positive");
         assertThat(Files.readAllLines(tmp.resolve("out/alerts.jsonl"))).hasSize(result.alerts().size())
