@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.posmon.demo.generator.GeneratorSettings;
 import io.posmon.demo.generator.TrafficGenerator;
-import io.posmon.jobs.FlinkSetup;
 import io.posmon.jobs.JobSettings;
-import io.posmon.jobs.PosmonJob;
 import io.posmon.kafka.AvroKafka;
-import io.posmon.kafka.Topics;
 import io.posmon.rules.compiler.RuleCompiler;
 import io.posmon.rules.parser.RuleSetLoader;
 import io.posmon.schema.MerchantAlert;
@@ -29,8 +26,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,31 +109,9 @@ class BacktestTest extends KafkaAndFlinkTest {
 
     private static List<MerchantAlert> streamingAlerts(Path tmp, List<PosTransaction> txs, List<MerchantProfile> profiles)
             throws Exception {
-        JobSettings s = new JobSettings();
-        s.bootstrapServers = kafka.bootstrapServers();
-        String p = "bt" + System.nanoTime() + ".";
-        s.transactionsTopic = p + "transactions";
-        s.profilesTopic = p + "profiles";
-        s.alertsTopic = p + "alerts";
-        s.deadLetterTopic = p + "dead-letters";
-        s.lateTopic = p + "late";
-        s.groupId = p + "job";
-        s.rulesDir = Path.of("../rules");
-        s.checkpointIntervalMillis = 1000;
-        s.failFast = true;
-        s.checkpointDir = tmp.resolve("checkpoints").toUri().toString();
-        s.bounded = true;
-        s.profilesFile = tmp.resolve("profiles-stream.avro");
-        ProfileFiles.write(s.profilesFile, profiles);
-        Topics.createTopics(s.bootstrapServers, s, 2);
-        try (KafkaProducer<byte[], byte[]> producer = AvroKafka.producer(s.bootstrapServers)) {
-            AvroKafka.send(producer, s.profilesTopic, profiles, MerchantProfile::getMerchantId);
-            AvroKafka.send(producer, s.transactionsTopic, txs, PosTransaction::getMerchantId);
-        }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.configuration(s));
-        env.setParallelism(2);
-        PosmonJob.onKafka(s, true, false).build(env);
-        env.execute("backtest-reference");
+        JobSettings s = jobSettings(tmp, true, 2);
+        publish(s, profiles, txs);
+        runToEnd(s, true, false);
         return AvroKafka.readAll(s.bootstrapServers, s.alertsTopic, MerchantAlert.class);
     }
 }

@@ -5,14 +5,12 @@ import static io.posmon.testing.Tx.debit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.posmon.kafka.AvroKafka;
-import io.posmon.kafka.Topics;
 import io.posmon.schema.AlertKind;
 import io.posmon.schema.EvidenceTransaction;
 import io.posmon.schema.MerchantAlert;
 import io.posmon.schema.MerchantProfile;
 import io.posmon.schema.MerchantScale;
 import io.posmon.schema.PosTransaction;
-import io.posmon.sources.ProfileFiles;
 import io.posmon.testing.KafkaAndFlinkTest;
 import io.posmon.testing.Merchants;
 import io.posmon.testing.Tx;
@@ -23,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,22 +61,8 @@ class AuthoredPatternKafkaTest extends KafkaAndFlinkTest {
         }
         Files.writeString(rules.resolve("seed-as-pattern.yaml"), ROUND_AMOUNTS_AS_AUTHORED);
 
-        JobSettings s = new JobSettings();
-        s.bootstrapServers = kafka.bootstrapServers();
+        JobSettings s = jobSettings(tmp, true, 2);
         s.rulesDir = rules;
-        String prefix = "ap" + System.nanoTime() + ".";
-        s.transactionsTopic = prefix + "transactions";
-        s.profilesTopic = prefix + "profiles";
-        s.alertsTopic = prefix + "alerts";
-        s.deadLetterTopic = prefix + "dead-letters";
-        s.lateTopic = prefix + "late";
-        s.groupId = prefix + "job";
-        s.checkpointIntervalMillis = 1000;
-        s.failFast = true;
-        s.checkpointDir = tmp.resolve("checkpoints").toUri().toString();
-        s.bounded = true;
-        s.profilesFile = tmp.resolve("profiles.avro");
-        Topics.createTopics(s.bootstrapServers, s, 2);
 
         List<MerchantProfile> profiles = List.of(
                 Merchants.profile("CARDS", "5311", MerchantScale.LARGE).build(),
@@ -88,7 +70,6 @@ class AuthoredPatternKafkaTest extends KafkaAndFlinkTest {
                 Merchants.profile("NIGHT", "5411", MerchantScale.LARGE).build(),
                 Merchants.profile("BAR", "5813", MerchantScale.LARGE).build(),
                 Merchants.profile("ROUND", "5944", MerchantScale.LARGE).build());
-        ProfileFiles.write(s.profilesFile, profiles);
 
         List<PosTransaction> txs = new ArrayList<>();
         // Customer C1 uses 5 different credit cards at CARDS (one card twice); C2 only 4 cards.
@@ -122,14 +103,8 @@ class AuthoredPatternKafkaTest extends KafkaAndFlinkTest {
         txs.add(credit("ROUND-5", "ROUND", "2026-11-23T14:30:00", 500_000));
         txs.sort(java.util.Comparator.comparing(PosTransaction::getEventTime));
 
-        try (KafkaProducer<byte[], byte[]> producer = AvroKafka.producer(s.bootstrapServers)) {
-            AvroKafka.send(producer, s.profilesTopic, profiles, MerchantProfile::getMerchantId);
-            AvroKafka.send(producer, s.transactionsTopic, txs, PosTransaction::getMerchantId);
-        }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.configuration(s));
-        env.setParallelism(2);
-        PosmonJob.onKafka(s, true, false).build(env);
-        env.execute("authored-patterns");
+        publish(s, profiles, txs);
+        runToEnd(s, true, false);
 
         Map<String, List<String>> matches = AvroKafka.readAll(s.bootstrapServers, s.alertsTopic, MerchantAlert.class)
                 .stream()

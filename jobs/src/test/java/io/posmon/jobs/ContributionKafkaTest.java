@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.posmon.demo.generator.GeneratorSettings;
 import io.posmon.demo.generator.TrafficGenerator;
 import io.posmon.kafka.AvroKafka;
-import io.posmon.kafka.Topics;
 import io.posmon.schema.CustomerContribution;
 import io.posmon.schema.CustomerHoldings;
 import io.posmon.schema.MerchantProfile;
@@ -23,7 +22,6 @@ import io.posmon.testing.Merchants;
 import io.posmon.testing.Tx;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -54,7 +52,7 @@ class ContributionKafkaTest extends KafkaAndFlinkTest {
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void emittedFiguresEqualAnIndependentComputation(@TempDir Path tmp) throws Exception {
-        JobSettings s = settings(tmp);
+        JobSettings s = jobSettings(tmp, true, 2);
         ZoneId zone = ZoneId.of("Asia/Shanghai");
         GeneratorSettings gs = new GeneratorSettings(11, 20, 2_000, 100, local("2026-12-10T00:00:00"),
                 GeneratorSettings.realisticSpeed(100, 20), zone);
@@ -146,7 +144,7 @@ class ContributionKafkaTest extends KafkaAndFlinkTest {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void lateEventsGoToTheLateTopicAndChangeNothing(@TempDir Path tmp) throws Exception {
-        JobSettings s = settings(tmp, false, 1);
+        JobSettings s = jobSettings(tmp, false, 1);
         List<MerchantProfile> profiles = scriptedMerchants();
         ProfileFiles.write(s.profilesFile, profiles);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.configuration(s));
@@ -280,31 +278,4 @@ class ContributionKafkaTest extends KafkaAndFlinkTest {
         return latest;
     }
 
-    private static JobSettings settings(Path tmp) throws Exception {
-        return settings(tmp, true, 2);
-    }
-
-    private static JobSettings settings(Path tmp, boolean bounded, int partitions) throws Exception {
-        JobSettings s = new JobSettings();
-        s.bootstrapServers = kafka.bootstrapServers();
-        s.rulesDir = RULES;
-        String p = "ct" + Instant.now().toEpochMilli() + ".";
-        s.transactionsTopic = p + "transactions";
-        s.profilesTopic = p + "profiles";
-        s.alertsTopic = p + "alerts";
-        s.deadLetterTopic = p + "dead-letters";
-        s.lateTopic = p + "late";
-        s.contributionsTopic = p + "contributions";
-        s.tierChangesTopic = p + "tier-changes";
-        s.lateContributionsTopic = p + "late-contributions";
-        s.groupId = p + "job";
-        s.checkpointIntervalMillis = 1000;
-        s.failFast = true;
-        s.checkpointDir = tmp.resolve("checkpoints").toUri().toString();
-        s.bounded = bounded;
-        s.holdingsTopic = p + "holdings";
-        s.profilesFile = tmp.resolve("profiles.avro");
-        Topics.createTopics(s.bootstrapServers, s, partitions);
-        return s;
-    }
 }

@@ -7,7 +7,6 @@ import static io.posmon.testing.Tx.undo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.posmon.kafka.AvroKafka;
-import io.posmon.kafka.Topics;
 import io.posmon.schema.EvidenceTransaction;
 import io.posmon.schema.MerchantAlert;
 import io.posmon.schema.MerchantProfile;
@@ -16,7 +15,6 @@ import io.posmon.schema.MerchantStatus;
 import io.posmon.schema.PosTransaction;
 import io.posmon.schema.SettlementAccountType;
 import io.posmon.schema.TransactionType;
-import io.posmon.sources.ProfileFiles;
 import io.posmon.testing.KafkaAndFlinkTest;
 import io.posmon.testing.Merchants;
 import java.nio.file.Path;
@@ -24,8 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,21 +35,7 @@ class MerchantRiskJobKafkaTest extends KafkaAndFlinkTest {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void plantedScenarioRaisesExactlyTheExpectedAlerts(@TempDir Path tmp) throws Exception {
-        JobSettings s = new JobSettings();
-        s.bootstrapServers = kafka.bootstrapServers();
-        s.rulesDir = Path.of("../rules");
-        s.transactionsTopic = "it.transactions";
-        s.profilesTopic = "it.profiles";
-        s.alertsTopic = "it.alerts";
-        s.deadLetterTopic = "it.dead-letters";
-        s.lateTopic = "it.late";
-        s.groupId = "it-merchant-risk";
-        s.checkpointIntervalMillis = 1000;
-        s.failFast = true;
-        s.checkpointDir = tmp.resolve("checkpoints").toUri().toString();
-        s.bounded = true;
-        s.profilesFile = tmp.resolve("profiles.avro");
-        Topics.createTopics(s.bootstrapServers, s, 2);
+        JobSettings s = jobSettings(tmp, true, 2);
 
         List<MerchantProfile> profiles = List.of(
                 // RESTAURANT LARGE with its own 50,000.00 limit: the volume rule's peer baseline is far above this traffic.
@@ -64,7 +46,6 @@ class MerchantRiskJobKafkaTest extends KafkaAndFlinkTest {
                         .setSettlementAccountType(SettlementAccountType.PERSONAL).build(),
                 Merchants.profile("M5", "5814", MerchantScale.SMALL).build(),
                 Merchants.profile("M6", "5411", MerchantScale.SMALL).build());
-        ProfileFiles.write(s.profilesFile, profiles);
 
         List<PosTransaction> txs = new ArrayList<>();
         // M1: daily credit limit 50,000.00 (own override).
@@ -108,15 +89,8 @@ class MerchantRiskJobKafkaTest extends KafkaAndFlinkTest {
         txs.add(credit("M6-1", "M6", "2026-11-23T10:30:00", 8_888));
         txs.add(credit("M9-1", "M9", "2026-11-23T10:31:00", 7_777));
 
-        try (KafkaProducer<byte[], byte[]> producer = AvroKafka.producer(s.bootstrapServers)) {
-            AvroKafka.send(producer, s.profilesTopic, profiles, MerchantProfile::getMerchantId);
-            AvroKafka.send(producer, s.transactionsTopic, txs, PosTransaction::getMerchantId);
-        }
-
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.configuration(s));
-        env.setParallelism(2);
-        PosmonJob.onKafka(s, true, false).build(env);
-        env.execute("merchant-risk-it");
+        publish(s, profiles, txs);
+        runToEnd(s, true, false);
 
         List<MerchantAlert> alerts = AvroKafka.readAll(s.bootstrapServers, s.alertsTopic, MerchantAlert.class);
         assertThat(alerts.stream().map(MerchantRiskJobKafkaTest::describe).sorted().collect(Collectors.toList()))

@@ -1,6 +1,18 @@
 package io.posmon.testing;
 
+import io.posmon.jobs.FlinkSetup;
+import io.posmon.jobs.JobSettings;
+import io.posmon.jobs.PosmonJob;
+import io.posmon.kafka.AvroKafka;
 import io.posmon.kafka.EmbeddedKafka;
+import io.posmon.kafka.Topics;
+import io.posmon.schema.MerchantProfile;
+import io.posmon.schema.PosTransaction;
+import io.posmon.sources.ProfileFiles;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -24,5 +36,51 @@ public abstract class KafkaAndFlinkTest {
     @AfterAll
     static void stopKafka() throws Exception {
         kafka.close();
+    }
+
+    /**
+     * Settings for one test job: its own topics (created), checkpoints every second, failing at
+     * the first error, the shipped rules, profiles known from a start-up file.
+     */
+    protected static JobSettings jobSettings(Path tmp, boolean bounded, int partitions) throws Exception {
+        JobSettings s = new JobSettings();
+        s.bootstrapServers = kafka.bootstrapServers();
+        s.rulesDir = Path.of("../rules");
+        String p = "t" + System.nanoTime() + ".";
+        s.transactionsTopic = p + "transactions";
+        s.profilesTopic = p + "profiles";
+        s.alertsTopic = p + "alerts";
+        s.deadLetterTopic = p + "dead-letters";
+        s.lateTopic = p + "late";
+        s.contributionsTopic = p + "contributions";
+        s.tierChangesTopic = p + "tier-changes";
+        s.lateContributionsTopic = p + "late-contributions";
+        s.holdingsTopic = p + "holdings";
+        s.groupId = p + "job";
+        s.checkpointIntervalMillis = 1000;
+        s.failFast = true;
+        s.checkpointDir = tmp.resolve("checkpoints").toUri().toString();
+        s.bounded = bounded;
+        s.profilesFile = tmp.resolve("profiles-" + p + "avro");
+        Topics.createTopics(s.bootstrapServers, s, partitions);
+        return s;
+    }
+
+    /** Writes the profiles (start-up file and topic) and the transactions, keyed by merchant. */
+    protected static void publish(JobSettings s, List<MerchantProfile> profiles, List<PosTransaction> txs)
+            throws Exception {
+        ProfileFiles.write(s.profilesFile, profiles);
+        try (KafkaProducer<byte[], byte[]> producer = AvroKafka.producer(s.bootstrapServers)) {
+            AvroKafka.send(producer, s.profilesTopic, profiles, MerchantProfile::getMerchantId);
+            AvroKafka.send(producer, s.transactionsTopic, txs, PosTransaction::getMerchantId);
+        }
+    }
+
+    /** Runs the bounded job at parallelism 2 to its end. */
+    protected static void runToEnd(JobSettings s, boolean risk, boolean contributions) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.configuration(s));
+        env.setParallelism(2);
+        PosmonJob.onKafka(s, risk, contributions).build(env);
+        env.execute("test job");
     }
 }

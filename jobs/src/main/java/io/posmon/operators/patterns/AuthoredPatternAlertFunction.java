@@ -1,14 +1,9 @@
 package io.posmon.operators.patterns;
 
-import io.posmon.operators.AlertFactory;
 import io.posmon.operators.BusinessCalendar;
 import io.posmon.operators.MoneyFormat;
 import io.posmon.operators.RuleInfo;
-import io.posmon.schema.AlertStage;
-import io.posmon.schema.EvidenceTransaction;
 import io.posmon.schema.MerchantAlert;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,30 +35,9 @@ public final class AuthoredPatternAlertFunction extends PatternProcessFunction<P
             events.addAll(match.getOrDefault(step, List.of()));
         }
         PatternCandidate first = events.get(0);
-        PatternCandidate last = events.get(events.size() - 1);
-        long total = 0;
-        List<EvidenceTransaction> evidence = new ArrayList<>();
-        for (PatternCandidate e : events) {
-            total += e.transaction.amountMinor;
-            if (evidence.size() < evidenceLimit) {
-                evidence.add(e.transaction.toAvro());
-            }
-        }
-        var merchant = first.snapshot();
-        String currency = first.transaction.currency;
-        String summary = String.format("%s: %s - %d transactions totalling %s from %s",
-                AlertFactory.label(merchant), rule.description() == null ? rule.id() : rule.description(),
-                events.size(), MoneyFormat.format(total, currency), calendar.localDateTime(first.transaction.eventTime));
-        out.collect(AlertFactory.start(rule, AlertStage.TRIGGERED, "match:" + first.transaction.transactionId, merchant,
-                        summary)
-                .setBusinessDate(LocalDate.ofEpochDay(calendar.businessDay(last.transaction.eventTime)))
-                .setWindowStart(Instant.ofEpochMilli(first.transaction.eventTime))
-                .setWindowEnd(Instant.ofEpochMilli(first.transaction.eventTime + withinMillis))
-                .setTriggeredAt(Instant.ofEpochMilli(last.transaction.eventTime))
-                .setCurrency(currency)
-                .setObservedAmountMinor(total)
-                .setObservedCount(events.size())
-                .setEvidence(evidence)
-                .build());
+        out.collect(MatchAlert.of(rule, events, withinMillis, evidenceLimit, calendar, (merchant, total, localTime) ->
+                String.format("%s: %s - %d transactions totalling %s from %s", merchant,
+                        rule.description() == null ? rule.id() : rule.description(), events.size(),
+                        MoneyFormat.format(total, first.transaction.currency), localTime.apply(first.transaction.eventTime))));
     }
 }
