@@ -60,6 +60,11 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
     private transient MapState<Integer, PeriodFigures> days;
     private transient MapState<Integer, PeriodFigures> months;
     private transient MapState<String, SaleMemo> sales;
+    /**
+     * The counterparties seen per period ("D&lt;day&gt;|id", "M&lt;month&gt;|id"): a lookup per event, not a list
+     * that every event would read and write again (a merchant sees thousands of cards a month).
+     */
+    private transient MapState<String, Boolean> counterparties;
     private transient ValueState<SubjectState> subject;
     private transient Counter late;
     private transient Counter unmatchedUndo;
@@ -81,6 +86,8 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         sales = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("sales", TypeInformation.of(String.class), TypeInformation.of(SaleMemo.class)));
         subject = getRuntimeContext().getState(new ValueStateDescriptor<>("subject", SubjectState.class));
+        counterparties = getRuntimeContext().getMapState(new MapStateDescriptor<>("counterparties",
+                TypeInformation.of(String.class), TypeInformation.of(Boolean.class)));
         late = getRuntimeContext().getMetricGroup().counter("lateContributionEvents");
         unmatchedUndo = getRuntimeContext().getMetricGroup().counter("undoWithoutKnownSale");
     }
@@ -105,9 +112,11 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
             ctx.output(LATE, tx);
             return;
         }
-        PeriodFigures d = orNew(days.get(day));
-        PeriodFigures m = orNew(months.get(month));
-        if (!apply(e, d, m)) {
+        PeriodFigures storedDay = days.get(day);
+        PeriodFigures storedMonth = months.get(month);
+        PeriodFigures d = orNew(storedDay);
+        PeriodFigures m = orNew(storedMonth);
+        if (!apply(e, d, m, day, month)) {
             return;
         }
         SubjectState s = subject.value();
@@ -133,8 +142,13 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         var timers = ctx.timerService();
         timers.registerEventTimeTimer(Math.floorDiv(t, config.emitEveryMillis()) * config.emitEveryMillis()
                 + config.emitEveryMillis());
-        timers.registerEventTimeTimer(calendar.dayStart(day + 1) + config.allowedLatenessMillis());
-        timers.registerEventTimeTimer(monthEnd(month) + config.allowedLatenessMillis());
+        // A period's closing timer once, when the period starts.
+        if (storedDay == null) {
+            timers.registerEventTimeTimer(calendar.dayStart(day + 1) + config.allowedLatenessMillis());
+        }
+        if (storedMonth == null) {
+            timers.registerEventTimeTimer(monthEnd(month) + config.allowedLatenessMillis());
+        }
     }
 
     /** New product holdings count from the next month-end evaluation on. */
@@ -163,7 +177,7 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
     }
 
     /** Adds the event to the day and month; false when it changes nothing. */
-    private boolean apply(SpendEvent e, PeriodFigures d, PeriodFigures m) throws Exception {
+    private boolean apply(SpendEvent e, PeriodFigures d, PeriodFigures m, int day, int month) throws Exception {
         PosTransaction tx = e.tx;
         TransactionType type = tx.getType();
         long amount = tx.getAmountMinor();
@@ -171,9 +185,14 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
             boolean eligible = config.eligible(e);
             boolean instalment = tx.getInstallments() > 0;
             String counterparty = customers() ? tx.getMerchantId() : tx.getCardToken();
+            if (firstTime(dayPrefix(day) + counterparty)) {
+                d.distinctCounterparties++;
+            }
+            if (firstTime(monthPrefix(month) + counterparty)) {
+                m.distinctCounterparties++;
+            }
             for (PeriodFigures f : new PeriodFigures[] {d, m}) {
                 f.count++;
-                f.addCounterparty(counterparty);
                 if (eligible) {
                     f.addEligible(amount, instalment, e.feeRateBps, e.mccGroup);
                 } else {
@@ -277,18 +296,24 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         }
         for (int day : closedDays) {
             days.remove(day);
+            forgetCounterparties(dayPrefix(day));
         }
         // Months: emit what changed, and once more when the month closes.
         for (Map.Entry<Integer, PeriodFigures> entry : monthMap.entrySet()) {
             int mo = entry.getKey();
             PeriodFigures f = entry.getValue();
             boolean closing = monthEnd(mo) + config.allowedLatenessMillis() <= timestamp;
-            if (f.dirty || (closing && !f.closed)) {
+            boolean closesNow = closing && !f.closed;
+            if (f.dirty || closesNow) {
                 f.revision++;
                 f.dirty = false;
                 f.closed = closing;
                 months.put(mo, f);
                 out.collect(record(ctx.getCurrentKey(), s, tier, PeriodType.MONTH, firstDay(mo), f, monthMap, mo));
+            }
+            if (closesNow) {
+                // A closed month's count is final: keep the count, forget the ids.
+                forgetCounterparties(monthPrefix(mo));
             }
         }
         // Keep 13 months (12-month rolling spending, 6-month points), forget older ones.
@@ -297,10 +322,12 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
                 months.remove(mo);
                 monthMap.remove(mo);
             }
+
         }
         forgetOldSales(s, timestamp);
         if (s.tier == Tier.NOT_RATED && s.products.isEmpty() && monthMap.isEmpty() && days.isEmpty() && sales.isEmpty()) {
             subject.clear();
+            counterparties.clear();
             return;
         }
         // Keep evaluating a rated customer monthly, even without activity, so tiers can fall. Not at
@@ -379,7 +406,7 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
                 .setEligibleSpendingMinor(f.eligibleMinor)
                 .setExcludedSpendingMinor(f.excludedMinor)
                 .setTransactionCount(f.count)
-                .setDistinctCounterparties(f.counterparties.size())
+                .setDistinctCounterparties(f.distinctCounterparties)
                 .setInstalmentAmountMinor(f.instalmentMinor)
                 .setFeeRevenueMinor(f.feeMinor())
                 .setSpendingByMccGroup(new TreeMap<>(f.byMccGroup))
@@ -420,6 +447,38 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         if (sales.isEmpty()) {
             sales.clear();
         }
+    }
+
+    /** Records the counterparty of a period; true the first time. */
+    private boolean firstTime(String key) throws Exception {
+        if (counterparties.contains(key)) {
+            return false;
+        }
+        counterparties.put(key, Boolean.TRUE);
+        return true;
+    }
+
+    private void forgetCounterparties(String prefix) throws Exception {
+        Iterator<String> it = counterparties.keys().iterator();
+        boolean any = false;
+        while (it.hasNext()) {
+            if (it.next().startsWith(prefix)) {
+                it.remove();
+                any = true;
+            }
+        }
+        // The heap backend keeps an empty map for the key after its last entry is removed.
+        if (any && counterparties.isEmpty()) {
+            counterparties.clear();
+        }
+    }
+
+    private static String dayPrefix(int day) {
+        return "D" + day + "|";
+    }
+
+    private static String monthPrefix(int month) {
+        return "M" + month + "|";
     }
 
     private static PeriodFigures orNew(PeriodFigures f) {
