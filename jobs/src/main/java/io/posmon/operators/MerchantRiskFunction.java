@@ -172,6 +172,9 @@ public class MerchantRiskFunction extends KeyedCoProcessFunction<String, PosTran
             recentItems = r.items;
         }
         TransactionContext c = new TransactionContext(tx, calendar, merchant, groups, recentItems, seenLookup);
+        if (undo) {
+            c.originalIs(original);
+        }
         for (KeyedCheck check : checks) {
             check.onTransaction(c, out);
         }

@@ -57,6 +57,12 @@ public final class TransactionContext {
         return snapshot;
     }
 
+    /** The operator already read the original (for voids and reversals): checks reuse it. */
+    void originalIs(SeenTransaction loaded) {
+        original = loaded;
+        originalLoaded = true;
+    }
+
     /**
      * The transaction this one refers to (void, reversal), if this merchant counted it, as it was
      * before this transaction: every check sees the same, whatever the others did with it.
