@@ -2,6 +2,7 @@ package io.posmon.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.posmon.carddata.PanGuard;
 import io.posmon.schema.AlertKind;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -32,6 +33,9 @@ class DemoTest {
                 AlertKind.LARGE_ROUND_AMOUNTS, AlertKind.SUSPENDED_MERCHANT_ACTIVITY,
                 AlertKind.PERSONAL_SETTLEMENT_ACCOUNT);
         assertThat(result.normalMerchantsAlerted()).isEmpty();
+        // No clear card number in any alert, nor on the console.
+        assertThat(result.alerts()).noneMatch(a -> PanGuard.containsClearPan(a.toString()));
+        assertThat(PanGuard.containsClearPan(console.toString(StandardCharsets.UTF_8))).isFalse();
         assertThat(console.toString(StandardCharsets.UTF_8))
                 .contains("normal merchants alerted: 0");
     }
