@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The contribution figures computed the plain way, without the job's code: one pass over the
@@ -194,9 +193,5 @@ final class ContributionReference {
             }
         });
         return points;
-    }
-
-    static Set<String> sorted(Set<String> keys) {
-        return new TreeSet<>(keys);
     }
 }

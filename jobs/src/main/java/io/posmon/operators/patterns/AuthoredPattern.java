@@ -61,7 +61,7 @@ public final class AuthoredPattern implements CompiledPattern {
         if (candidateProgram == null) {
             candidateProgram = TransactionExpressions.program(candidates, false);
         }
-        return TransactionExpressions.eval(candidateProgram, TransactionExpressions.variables(candidate.get()));
+        return TransactionExpressions.eval(candidateProgram, candidate.get().expressionVariables());
     }
 
     @Override

@@ -30,7 +30,7 @@ final class ExpressionCondition extends IterativeCondition<PatternCandidate> {
         if (program == null) {
             program = TransactionExpressions.program(expression, true);
         }
-        Map<String, Object> variables = TransactionExpressions.variables(value);
+        Map<String, Object> variables = new HashMap<>(value.expressionVariables());
         Map<String, List<Map<String, Object>>> matched = new HashMap<>();
         if (usesMatched) {
             for (String step : stepNames) {

@@ -2,6 +2,8 @@ package io.posmon.operators.patterns;
 
 import io.posmon.operators.EvidenceItem;
 import io.posmon.operators.TransactionContext;
+import io.posmon.rules.expressions.TransactionExpressions;
+import java.util.Map;
 import io.posmon.schema.MerchantProfile;
 import io.posmon.schema.MerchantScale;
 import io.posmon.schema.MerchantSnapshot;
@@ -33,7 +35,18 @@ public class PatternCandidate {
     public String merchantStatus;
     public String settlementAccountType;
 
+    /** Built once per transaction however many authored rules test it; never kept in state. */
+    private transient Map<String, Object> expressionVariables;
+
     public PatternCandidate() {
+    }
+
+    /** The variables authored rule expressions see for this transaction (read-only: copy before adding). */
+    public Map<String, Object> expressionVariables() {
+        if (expressionVariables == null) {
+            expressionVariables = TransactionExpressions.variables(this);
+        }
+        return expressionVariables;
     }
 
     /** With the fields authored pattern conditions can test. */

@@ -1,6 +1,5 @@
 package io.posmon.rules.compiler;
 
-import io.posmon.operators.BusinessCalendar;
 import io.posmon.operators.EngineConfig;
 import io.posmon.operators.MccGroupTable;
 import io.posmon.operators.RuleInfo;
@@ -15,7 +14,6 @@ import java.util.List;
 /** A rule set ready to run: keyed checks for the merchant operator, and CEP patterns. */
 public record CompiledRules(
         EngineConfig engine,
-        BusinessCalendar calendar,
         MccGroupTable mccGroups,
         List<KeyedCheck> keyedChecks,
         List<CompiledPattern> patterns,
@@ -24,7 +22,7 @@ public record CompiledRules(
 
     /** The same engine and groups with no rules: the merchant operator then only joins profiles and dedupes. */
     public CompiledRules withoutRiskRules() {
-        return new CompiledRules(engine, calendar, mccGroups, List.of(), List.of(), customerContribution,
+        return new CompiledRules(engine, mccGroups, List.of(), List.of(), customerContribution,
                 merchantContribution);
     }
 

@@ -22,6 +22,7 @@ import io.posmon.schema.Tier;
 import io.posmon.rules.model.EngineSettings;
 import io.posmon.rules.model.LargeRoundAmountsRule;
 import io.posmon.rules.model.MccGroups;
+import io.posmon.rules.model.MccCodes;
 import io.posmon.rules.model.MinorUnits;
 import io.posmon.operators.patterns.AuthoredPattern;
 import io.posmon.rules.model.PatternRule;
@@ -80,7 +81,7 @@ public final class RuleCompiler {
                 throw new IllegalArgumentException("no compiler for rule kind " + rule.kind());
             }
         }
-        return new CompiledRules(engine, calendar, groups, checks, patterns,
+        return new CompiledRules(engine, groups, checks, patterns,
                 contribution(ruleSet, ContributionSubject.CUSTOMER, calendar),
                 contribution(ruleSet, ContributionSubject.MERCHANT, calendar));
     }
@@ -96,10 +97,8 @@ public final class RuleCompiler {
         boolean[] excluded = new boolean[10_000];
         if (customers && c.customers().excludedMccs() != null) {
             for (String entry : c.customers().excludedMccs()) {
-                String[] bounds = entry.trim().split("-");
-                int low = Integer.parseInt(bounds[0]);
-                int high = bounds.length == 2 ? Integer.parseInt(bounds[1]) : low;
-                for (int code = low; code <= high; code++) {
+                int[] range = MccCodes.range(entry);
+                for (int code = range[0]; code <= range[1]; code++) {
                     excluded[code] = true;
                 }
             }
@@ -151,10 +150,8 @@ public final class RuleCompiler {
         String[] byCode = new String[10_000];
         groups.groups().forEach((name, entries) -> {
             for (String entry : entries) {
-                String[] bounds = entry.trim().split("-");
-                int low = Integer.parseInt(bounds[0]);
-                int high = bounds.length == 2 ? Integer.parseInt(bounds[1]) : low;
-                for (int code = low; code <= high; code++) {
+                int[] range = MccCodes.range(entry);
+                for (int code = range[0]; code <= range[1]; code++) {
                     byCode[code] = name;
                 }
             }

@@ -1,6 +1,7 @@
 package io.posmon.rules.parser;
 
 import io.posmon.rules.model.ContributionPolicy;
+import io.posmon.rules.model.MccCodes;
 import io.posmon.rules.model.MinorUnits;
 import io.posmon.rules.model.TierPolicy;
 import io.posmon.schema.Tier;
@@ -31,7 +32,7 @@ final class PolicyValidator {
             String cp = at + "/customers";
             if (cu.excludedMccs() != null) {
                 for (int i = 0; i < cu.excludedMccs().size(); i++) {
-                    if (RuleSetValidator.parseMccEntry(cu.excludedMccs().get(i)) == null) {
+                    if (MccCodes.range(cu.excludedMccs().get(i)) == null) {
                         p.at(cp + "/excludedMccs/" + i, "'" + cu.excludedMccs().get(i)
                                 + "' is not an MCC (4 digits) or a range (\"6010-6012\")");
                     }

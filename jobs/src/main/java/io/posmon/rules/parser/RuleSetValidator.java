@@ -3,6 +3,7 @@ package io.posmon.rules.parser;
 import io.posmon.rules.model.DailyCreditLimitRule;
 import io.posmon.rules.model.EngineSettings;
 import io.posmon.rules.model.LargeRoundAmountsRule;
+import io.posmon.rules.model.MccCodes;
 import io.posmon.rules.model.MccGroups;
 import io.posmon.rules.model.MinorUnits;
 import io.posmon.rules.expressions.TransactionExpressions;
@@ -28,8 +29,6 @@ import java.util.regex.Pattern;
 final class RuleSetValidator {
 
     private static final Pattern RULE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
-    private static final Pattern MCC = Pattern.compile("\\d{4}");
-    private static final Pattern MCC_RANGE = Pattern.compile("(\\d{4})-(\\d{4})");
 
     private RuleSetValidator() {
     }
@@ -65,7 +64,7 @@ final class RuleSetValidator {
             for (int i = 0; i < group.getValue().size(); i++) {
                 String entry = group.getValue().get(i);
                 String ep = gp + "/" + i;
-                int[] range = parseMccEntry(entry);
+                int[] range = MccCodes.range(entry);
                 if (range == null) {
                     p.at(ep, "'" + entry + "' is not an MCC (4 digits, e.g. \"5411\") or a range (\"5300-5399\")");
                     continue;
@@ -81,25 +80,6 @@ final class RuleSetValidator {
             }
         }
         return names;
-    }
-
-    /** [low, high] inclusive, or null when the entry is malformed. */
-    static int[] parseMccEntry(String entry) {
-        if (entry == null) {
-            return null;
-        }
-        String e = entry.trim();
-        if (MCC.matcher(e).matches()) {
-            int code = Integer.parseInt(e);
-            return new int[] {code, code};
-        }
-        var m = MCC_RANGE.matcher(e);
-        if (m.matches()) {
-            int low = Integer.parseInt(m.group(1));
-            int high = Integer.parseInt(m.group(2));
-            return low <= high ? new int[] {low, high} : null;
-        }
-        return null;
     }
 
     static void rule(RuleDefinition r, Set<String> groups, ProblemCollector p, String at) {
