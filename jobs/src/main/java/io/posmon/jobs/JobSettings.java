@@ -40,6 +40,12 @@ public class JobSettings {
     @Option(names = "--holdings-topic", description = "CustomerHoldings (Avro) compacted input topic, optional: held products that qualify for a tier. Default: none")
     public String holdingsTopic;
 
+    @Option(names = "--rules-topic", description = "RuleSetSnapshot (Avro) topic of rule sets published while the job runs (posmon rules publish). Default: ${DEFAULT-VALUE}")
+    public String rulesTopic = "posmon.rules";
+
+    @Option(names = "--rule-status-topic", description = "RuleSetStatus (Avro) topic: what the job did with each published rule set. Default: ${DEFAULT-VALUE}")
+    public String ruleStatusTopic = "posmon.rule-status";
+
     @Option(names = "--group-id", description = "Kafka consumer group (offsets are committed on checkpoints). Default: ${DEFAULT-VALUE}")
     public String groupId = "posmon-merchant-risk";
 

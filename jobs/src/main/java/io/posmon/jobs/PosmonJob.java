@@ -6,7 +6,9 @@ import io.posmon.operators.StartupProfiles;
 import io.posmon.operators.contribution.ContributionConfig;
 import io.posmon.operators.contribution.ContributionFunction;
 import io.posmon.operators.contribution.SpendEvent;
-import io.posmon.operators.patterns.CompiledPattern;
+import io.posmon.operators.LiveRules;
+import io.posmon.operators.patterns.PatternRulesFunction;
+import io.posmon.operators.patterns.RuleCandidate;
 import io.posmon.rules.compiler.CompiledRules;
 import io.posmon.rules.compiler.RuleCompiler;
 import io.posmon.rules.parser.RuleSetLoader;
@@ -16,6 +18,8 @@ import io.posmon.schema.DeadLetter;
 import io.posmon.schema.MerchantAlert;
 import io.posmon.schema.MerchantProfile;
 import io.posmon.schema.PosTransaction;
+import io.posmon.schema.RuleSetSnapshot;
+import io.posmon.schema.RuleSetStatus;
 import io.posmon.schema.TierChange;
 import io.posmon.sinks.KafkaSinks;
 import io.posmon.sources.KafkaSources;
@@ -23,12 +27,14 @@ import io.posmon.sources.Watermarks;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.cep.CEP;
+import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.types.Either;
+import org.apache.flink.util.Collector;
 import picocli.CommandLine;
 
 /**
@@ -40,9 +46,11 @@ import picocli.CommandLine;
  *
  * <pre>
  * transactions ─ decode ─┬─ keyBy merchant ─┐
- *                        │                  ├─ merchant-risk ─┬─ alerts ───────────────┬─ alerts topic
- * profiles ───── decode ─┼─ keyBy merchant ─┘  (dedupe, late, ├─ candidates ─ CEP ─────┘
- *                        │                     keyed checks)  ├─ late ─ late topic
+ *                        │                  ├─ merchant-risk ─┬─ alerts ──────────────────────┬─ alerts topic
+ * profiles ───── decode ─┼─ keyBy merchant ─┤  (dedupe, late, ├─ candidates ─ pattern-rules ─┘
+ * rule sets ──── decode ─┼─ broadcast ──────┴──────────────────────────────┘ (NFA per rule)
+ *                        │                     keyed checks)  ├─ rule status ─ rule-status topic
+ *                        │                                    ├─ late ─ late topic
  *                        │                                    └─ spend ─┬─ keyBy customer ─ contributions ─┬─ contributions topic
  *                        │                                              │                  (+ tier changes) └─ tier-changes topic
  *                        │                                              └─ keyBy merchant ─ contributions ─── contributions topic
@@ -51,8 +59,13 @@ import picocli.CommandLine;
  */
 public final class PosmonJob {
 
-    /** Where the risk pipeline writes. */
-    public record RiskOutputs(Sink<MerchantAlert> alerts, Sink<PosTransaction> lateTransactions) {
+    /**
+     * Where the risk pipeline writes.
+     *
+     * @param ruleStatus what the job did with each published rule set; null when rules are not published to it
+     */
+    public record RiskOutputs(Sink<MerchantAlert> alerts, Sink<PosTransaction> lateTransactions,
+                              Sink<RuleSetStatus> ruleStatus) {
     }
 
     /** Where the contribution pipeline writes. */
@@ -64,6 +77,7 @@ public final class PosmonJob {
     private final Source<Either<DeadLetter, PosTransaction>, ?, ?> transactions;
     private final Source<Either<DeadLetter, MerchantProfile>, ?, ?> profiles;
     private final Source<Either<DeadLetter, CustomerHoldings>, ?, ?> holdings;
+    private final Source<Either<DeadLetter, RuleSetSnapshot>, ?, ?> ruleUpdates;
     private final Sink<DeadLetter> deadLetters;
     private final StartupProfiles startupProfiles;
     private final RiskOutputs risk;
@@ -71,6 +85,7 @@ public final class PosmonJob {
 
     /**
      * @param holdings      customers' product holdings, or null when there is no such input
+     * @param ruleUpdates   rule sets published while the job runs, or null: the rules stay those given
      * @param risk          null to leave the risk pipeline out
      * @param contributions null to leave the contribution pipeline out
      */
@@ -78,6 +93,7 @@ public final class PosmonJob {
                      Source<Either<DeadLetter, PosTransaction>, ?, ?> transactions,
                      Source<Either<DeadLetter, MerchantProfile>, ?, ?> profiles,
                      Source<Either<DeadLetter, CustomerHoldings>, ?, ?> holdings,
+                     Source<Either<DeadLetter, RuleSetSnapshot>, ?, ?> ruleUpdates,
                      Sink<DeadLetter> deadLetters,
                      StartupProfiles startupProfiles,
                      RiskOutputs risk,
@@ -89,6 +105,7 @@ public final class PosmonJob {
         this.transactions = transactions;
         this.profiles = profiles;
         this.holdings = holdings;
+        this.ruleUpdates = risk == null ? null : ruleUpdates;
         this.deadLetters = deadLetters;
         this.startupProfiles = startupProfiles;
         this.risk = risk;
@@ -100,7 +117,7 @@ public final class PosmonJob {
                                       Source<Either<DeadLetter, PosTransaction>, ?, ?> transactions,
                                       Source<Either<DeadLetter, MerchantProfile>, ?, ?> profiles,
                                       StartupProfiles startupProfiles) {
-        return new PosmonJob(rules, transactions, profiles, null, null, startupProfiles, new RiskOutputs(null, null),
+        return new PosmonJob(rules, transactions, profiles, null, null, null, startupProfiles, new RiskOutputs(null, null, null),
                 rules.customerContribution() == null ? null : new ContributionOutputs(null, null, null));
     }
 
@@ -108,9 +125,11 @@ public final class PosmonJob {
     public static PosmonJob onKafka(JobSettings s, boolean withRisk, boolean withContributions) throws Exception {
         CompiledRules rules = RuleCompiler.compile(RuleSetLoader.load(s.rulesDir));
         return new PosmonJob(rules, KafkaSources.transactions(s), KafkaSources.profiles(s),
-                s.holdingsTopic == null || !withContributions ? null : KafkaSources.holdings(s), KafkaSinks.deadLetters(s),
+                s.holdingsTopic == null || !withContributions ? null : KafkaSources.holdings(s),
+                KafkaSources.ruleUpdates(s), KafkaSinks.deadLetters(s),
                 s.profilesFile == null ? null : new StartupProfiles(s.profilesFile.toAbsolutePath().toString()),
-                withRisk ? new RiskOutputs(KafkaSinks.alerts(s), KafkaSinks.lateTransactions(s)) : null,
+                withRisk ? new RiskOutputs(KafkaSinks.alerts(s), KafkaSinks.lateTransactions(s), KafkaSinks.ruleStatus(s))
+                        : null,
                 withContributions ? new ContributionOutputs(KafkaSinks.contributions(s), KafkaSinks.tierChanges(s),
                         KafkaSinks.lateContributions(s)) : null);
     }
@@ -118,12 +137,16 @@ public final class PosmonJob {
     /** Adds the job's operators to the environment; operator uids are stable for savepoints. */
     public void build(StreamExecutionEnvironment env) {
         Front front = front(env);
+        DataStream<DeadLetter> dead = front.deadLetters();
         if (risk != null) {
-            alerts(front.merchantStage()).sinkTo(risk.alerts()).name("alerts-sink").uid("alerts-sink");
+            alerts(front).sinkTo(risk.alerts()).name("alerts-sink").uid("alerts-sink");
             front.merchantStage().getSideOutput(MerchantRiskFunction.LATE).sinkTo(risk.lateTransactions())
                     .name("late-sink").uid("late-sink");
+            if (risk.ruleStatus() != null) {
+                front.merchantStage().getSideOutput(MerchantRiskFunction.RULE_STATUS).sinkTo(risk.ruleStatus())
+                        .name("rule-status-sink").uid("rule-status-sink");
+            }
         }
-        DataStream<DeadLetter> dead = front.deadLetters();
         if (contributions != null) {
             dead = buildContributions(env, front.merchantStage().getSideOutput(MerchantRiskFunction.SPEND), dead);
         }
@@ -144,11 +167,12 @@ public final class PosmonJob {
         DataStream<CustomerContribution> contributionStream = contributions == null ? null
                 : contributionStreams(env, front.merchantStage().getSideOutput(MerchantRiskFunction.SPEND),
                         front.deadLetters()).all();
-        return new ReplayStreams(alerts(front.merchantStage()), contributionStream);
+        return new ReplayStreams(alerts(front), contributionStream);
     }
 
     /** Sources, decoding and the per-merchant operator, which both pipelines share. */
-    private record Front(SingleOutputStreamOperator<MerchantAlert> merchantStage, DataStream<DeadLetter> deadLetters) {
+    private record Front(SingleOutputStreamOperator<MerchantAlert> merchantStage,
+                         BroadcastStream<RuleSetSnapshot> rules, DataStream<DeadLetter> deadLetters) {
     }
 
     private Front front(StreamExecutionEnvironment env) {
@@ -164,27 +188,60 @@ public final class PosmonJob {
                 .name("decode-profiles").uid("decode-profiles");
         DataStream<DeadLetter> dead = tx.getSideOutput(SplitDeadLetters.DEAD_LETTERS)
                 .union(profileUpdates.getSideOutput(SplitDeadLetters.DEAD_LETTERS));
+        DataStream<RuleSetSnapshot> ruleSets;
+        if (ruleUpdates == null) {
+            ruleSets = noRuleUpdates(env);
+        } else {
+            // One reader: rule sets must reach every operator in the order they were published.
+            SingleOutputStreamOperator<RuleSetSnapshot> decoded = env
+                    .fromSource(ruleUpdates, Watermarks.<RuleSetSnapshot>referenceData(), "rule-updates")
+                    .setParallelism(1).uid("rule-updates-source")
+                    .process(new SplitDeadLetters<RuleSetSnapshot>(), new AvroTypeInfo<>(RuleSetSnapshot.class))
+                    .setParallelism(1).name("decode-rule-updates").uid("decode-rule-updates");
+            dead = dead.union(decoded.getSideOutput(SplitDeadLetters.DEAD_LETTERS));
+            ruleSets = decoded;
+        }
+        BroadcastStream<RuleSetSnapshot> rulesBroadcast = ruleSets.broadcast(LiveRules.IN_FORCE);
 
-        SingleOutputStreamOperator<MerchantAlert> merchantStage = tx
-                .keyBy(PosTransaction::getMerchantId)
-                .connect(profileUpdates.keyBy(MerchantProfile::getMerchantId))
-                .process(new MerchantRiskFunction(rules.engine(), rules.mccGroups(), rules.keyedChecks(),
-                        rules.patterns(), startupProfiles, contributions != null), new AvroTypeInfo<>(MerchantAlert.class))
+        // Transactions and profile updates as one keyed input: a broadcast input takes one other input.
+        TypeInformation<Either<PosTransaction, MerchantProfile>> merchantEvent =
+                new EitherTypeInfo<>(new AvroTypeInfo<>(PosTransaction.class), new AvroTypeInfo<>(MerchantProfile.class));
+        DataStream<Either<PosTransaction, MerchantProfile>> merchantEvents = tx
+                .map(t -> Either.<PosTransaction, MerchantProfile>Left(t), merchantEvent)
+                .name("transactions-as-merchant-events").uid("transactions-as-merchant-events")
+                .union(profileUpdates.map(p -> Either.<PosTransaction, MerchantProfile>Right(p), merchantEvent)
+                        .name("profiles-as-merchant-events").uid("profiles-as-merchant-events"));
+
+        SingleOutputStreamOperator<MerchantAlert> merchantStage = merchantEvents
+                .keyBy(PosmonJob::merchantOf)
+                .connect(rulesBroadcast)
+                .process(new MerchantRiskFunction(new LiveRules(rules), startupProfiles, contributions != null),
+                        new AvroTypeInfo<>(MerchantAlert.class))
                 .name("merchant-risk").uid("merchant-risk");
-        return new Front(merchantStage, dead);
+        return new Front(merchantStage, rulesBroadcast, dead);
     }
 
-    /** The keyed checks' alerts and every pattern rule's, as one stream. */
-    private DataStream<MerchantAlert> alerts(SingleOutputStreamOperator<MerchantAlert> merchantStage) {
-        DataStream<MerchantAlert> allAlerts = merchantStage;
-        for (CompiledPattern p : rules.patterns()) {
-            SingleOutputStreamOperator<MerchantAlert> matched = CEP
-                    .pattern(merchantStage.getSideOutput(p.candidates()).keyBy(p.key()), p.pattern())
-                    .process(p.alertFunction(), new AvroTypeInfo<>(MerchantAlert.class));
-            matched.name("pattern-" + p.rule().id()).uid("pattern-" + p.rule().id());
-            allAlerts = allAlerts.union(matched);
-        }
-        return allAlerts;
+    /** An input of rule sets that ends at once: the rules stay those the job was built with. */
+    public static DataStream<RuleSetSnapshot> noRuleUpdates(StreamExecutionEnvironment env) {
+        // Flink's collection and generator sources cannot be empty: one number in, no rule set out.
+        return env.fromSequence(1, 1).name("no-rule-updates").uid("no-rule-updates")
+                .flatMap((Long ignored, Collector<RuleSetSnapshot> out) -> { }, new AvroTypeInfo<>(RuleSetSnapshot.class))
+                .name("no-rule-sets").uid("no-rule-sets");
+    }
+
+    private static String merchantOf(Either<PosTransaction, MerchantProfile> e) {
+        return e.isLeft() ? e.left().getMerchantId() : e.right().getMerchantId();
+    }
+
+    /** The keyed checks' alerts and the pattern rules', as one stream. */
+    private DataStream<MerchantAlert> alerts(Front front) {
+        SingleOutputStreamOperator<MerchantAlert> matched = front.merchantStage()
+                .getSideOutput(MerchantRiskFunction.CANDIDATES)
+                .keyBy(RuleCandidate::routeKey)
+                .connect(front.rules())
+                .process(new PatternRulesFunction(new LiveRules(rules)), new AvroTypeInfo<>(MerchantAlert.class))
+                .name("pattern-rules").uid("pattern-rules");
+        return front.merchantStage().union(matched);
     }
 
     /** The contribution pipeline's operators, before any sink. */

@@ -34,6 +34,9 @@ public final class Topics {
         topics.add(new NewTopic(s.contributionsTopic, partitions, (short) 1).configs(Map.of("cleanup.policy", "compact")));
         topics.add(new NewTopic(s.tierChangesTopic, partitions, (short) 1).configs(keep));
         topics.add(new NewTopic(s.lateContributionsTopic, 1, (short) 1).configs(keep));
+        // One partition: rule sets are applied in the order they were published.
+        topics.add(new NewTopic(s.rulesTopic, 1, (short) 1).configs(keep));
+        topics.add(new NewTopic(s.ruleStatusTopic, 1, (short) 1).configs(keep));
         if (s.holdingsTopic != null) {
             topics.add(new NewTopic(s.holdingsTopic, partitions, (short) 1).configs(Map.of("cleanup.policy", "compact")));
         }

@@ -10,7 +10,6 @@ import io.posmon.schema.MerchantProfile;
 import io.posmon.schema.PosTransaction;
 import io.posmon.schema.TransactionStatus;
 import io.posmon.schema.TransactionType;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,16 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import io.posmon.operators.patterns.RuleCandidate;
+import io.posmon.rules.compiler.CompiledRules;
+import io.posmon.schema.RuleSetSnapshot;
+import io.posmon.schema.RuleSetStatus;
+import org.apache.flink.api.common.state.State;
+import org.apache.flink.api.common.state.StateDescriptor;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.types.Either;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -31,9 +39,14 @@ import org.apache.flink.util.OutputTag;
  * The per-merchant operator: transactions and profile updates of one merchant meet here. It drops
  * retransmissions and declined transactions before any rule sees them, sends events later than the
  * allowed lateness to a side output, runs every keyed check on the rest, and forwards the
- * transactions that can satisfy a pattern rule to that rule's CEP operator.
+ * transactions that can satisfy a pattern rule to the pattern operator. The rules come from
+ * {@link LiveRules}: a rule set published while the job runs replaces them (broadcast input), and
+ * the state of a removed check is cleared.
  */
-public class MerchantRiskFunction extends KeyedCoProcessFunction<String, PosTransaction, MerchantProfile, MerchantAlert> {
+public class MerchantRiskFunction
+        extends KeyedBroadcastProcessFunction<String, Either<PosTransaction, MerchantProfile>, RuleSetSnapshot, MerchantAlert> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MerchantRiskFunction.class);
 
     public static final OutputTag<PosTransaction> LATE =
             new OutputTag<>("late-transactions", new AvroTypeInfo<>(PosTransaction.class));
@@ -42,12 +55,18 @@ public class MerchantRiskFunction extends KeyedCoProcessFunction<String, PosTran
     public static final OutputTag<SpendEvent> SPEND =
             new OutputTag<>("spend", TypeInformation.of(SpendEvent.class));
 
+    /** Transactions that can satisfy a pattern rule, one per rule, for the pattern operator. */
+    public static final OutputTag<RuleCandidate> CANDIDATES =
+            new OutputTag<>("pattern-candidates", TypeInformation.of(RuleCandidate.class));
+
+    /** What the job did with each published rule set (from the first subtask only). */
+    public static final OutputTag<RuleSetStatus> RULE_STATUS =
+            new OutputTag<>("rule-status", new AvroTypeInfo<>(RuleSetStatus.class));
+
     private static final long HOUR_MILLIS = 3_600_000L;
 
     private final EngineConfig engine;
-    private final MccGroupTable groups;
-    private final List<KeyedCheck> checks;
-    private final List<CompiledPattern> patterns;
+    private final LiveRules live;
     private final StartupProfiles startupProfiles;
     private final boolean emitSpend;
 
@@ -55,27 +74,26 @@ public class MerchantRiskFunction extends KeyedCoProcessFunction<String, PosTran
     private transient ValueState<MerchantProfile> profile;
     private transient MapState<String, SeenTransaction> seen;
     private transient ValueState<RecentTransactions> recent;
-    private transient List<OutputTag<PatternCandidate>> candidateTags;
+    private transient long openedSequence;
+    private transient MccGroupTable groups;
+    private transient List<KeyedCheck> checks;
+    private transient List<CompiledPattern> patterns;
     private transient Map<String, MerchantProfile> profilesAtStartup;
     private transient TransactionContext.SeenLookup seenLookup;
     private transient Counter duplicates;
     private transient Counter late;
     private transient Counter unknownMerchant;
+    private transient Counter rejectedRuleSets;
 
-    public MerchantRiskFunction(EngineConfig engine, MccGroupTable groups, List<KeyedCheck> checks,
-                                List<CompiledPattern> patterns, StartupProfiles startupProfiles) {
-        this(engine, groups, checks, patterns, startupProfiles, false);
+    public MerchantRiskFunction(LiveRules live, StartupProfiles startupProfiles) {
+        this(live, startupProfiles, false);
     }
 
     /** @param emitSpend also send every approved, first-seen transaction to {@link #SPEND} */
-    public MerchantRiskFunction(EngineConfig engine, MccGroupTable groups, List<KeyedCheck> checks,
-                                List<CompiledPattern> patterns, StartupProfiles startupProfiles,
-                                boolean emitSpend) {
+    public MerchantRiskFunction(LiveRules live, StartupProfiles startupProfiles, boolean emitSpend) {
         this.emitSpend = emitSpend;
-        this.engine = engine;
-        this.groups = groups;
-        this.checks = List.copyOf(checks);
-        this.patterns = List.copyOf(patterns);
+        this.live = live;
+        this.engine = live.initial().engine();
         this.startupProfiles = startupProfiles;
     }
 
@@ -87,13 +105,7 @@ public class MerchantRiskFunction extends KeyedCoProcessFunction<String, PosTran
         seen = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("seen", TypeInformation.of(String.class), TypeInformation.of(SeenTransaction.class)));
         recent = getRuntimeContext().getState(new ValueStateDescriptor<>("recent", RecentTransactions.class));
-        for (KeyedCheck check : checks) {
-            check.open(getRuntimeContext());
-        }
-        candidateTags = new ArrayList<>();
-        for (CompiledPattern p : patterns) {
-            candidateTags.add(p.candidates());
-        }
+        openedSequence = -1;
         var task = getRuntimeContext().getTaskInfo();
         profilesAtStartup = startupProfiles == null
                 ? Map.of()
@@ -114,10 +126,40 @@ public class MerchantRiskFunction extends KeyedCoProcessFunction<String, PosTran
         duplicates = metrics.counter("duplicateTransactions");
         late = metrics.counter("lateTransactions");
         unknownMerchant = metrics.counter("transactionsOfUnknownMerchants");
+        rejectedRuleSets = metrics.counter("rejectedRuleSets");
+        metrics.gauge("rulesInForce", () -> checks == null ? 0 : checks.size() + patterns.size());
+        metrics.gauge("ruleSetSequence", () -> openedSequence);
+    }
+
+    /** Opens the rules in force when they are not those this instance last used. */
+    private long useRulesInForce(ReadOnlyContext ctx) throws Exception {
+        LiveRules.InForce inForce = live.current(ctx.getBroadcastState(LiveRules.IN_FORCE));
+        if (inForce.sequence() != openedSequence) {
+            CompiledRules rules = inForce.rules();
+            for (KeyedCheck check : rules.keyedChecks()) {
+                check.open(getRuntimeContext());
+            }
+            groups = rules.mccGroups();
+            checks = rules.keyedChecks();
+            patterns = rules.patterns();
+            openedSequence = inForce.sequence();
+        }
+        return openedSequence;
     }
 
     @Override
-    public void processElement1(PosTransaction tx, Context ctx, Collector<MerchantAlert> out) throws Exception {
+    public void processElement(Either<PosTransaction, MerchantProfile> event, ReadOnlyContext ctx,
+                               Collector<MerchantAlert> out) throws Exception {
+        long sequence = useRulesInForce(ctx);
+        if (event.isLeft()) {
+            onTransaction(event.left(), sequence, ctx, out);
+        } else {
+            onProfile(event.right(), out);
+        }
+    }
+
+    private void onTransaction(PosTransaction tx, long rulesSequence, ReadOnlyContext ctx, Collector<MerchantAlert> out)
+            throws Exception {
         long eventTime = tx.getEventTime().toEpochMilli();
         String id = tx.getTransactionId();
         if (seen.contains(id)) {
@@ -183,19 +225,59 @@ public class MerchantRiskFunction extends KeyedCoProcessFunction<String, PosTran
         }
         PatternCandidate[] candidate = new PatternCandidate[1];
         Supplier<PatternCandidate> once = () -> candidate[0] == null ? (candidate[0] = PatternCandidate.of(c)) : candidate[0];
-        for (int i = 0; i < patterns.size(); i++) {
-            if (patterns.get(i).accepts(tx, once)) {
-                ctx.output(candidateTags.get(i), once.get());
+        for (CompiledPattern p : patterns) {
+            if (p.accepts(tx, once)) {
+                ctx.output(CANDIDATES, new RuleCandidate(p.routeKey(once.get()), rulesSequence, once.get()));
             }
         }
     }
 
-    @Override
-    public void processElement2(MerchantProfile update, Context ctx, Collector<MerchantAlert> out) throws Exception {
+    private void onProfile(MerchantProfile update, Collector<MerchantAlert> out) throws Exception {
         profile.update(update);
         for (KeyedCheck check : checks) {
             check.onProfile(update.getMerchantId(), update, out);
         }
+    }
+
+    /**
+     * A published rule set: validated and compiled here, put in force if valid (the previous rules
+     * stay in force otherwise), and the state of every check it no longer has is cleared.
+     */
+    @Override
+    public void processBroadcastElement(RuleSetSnapshot snapshot, Context ctx, Collector<MerchantAlert> out) throws Exception {
+        var state = ctx.getBroadcastState(LiveRules.IN_FORCE);
+        LiveRules.Decision decision = live.offer(state, snapshot);
+        boolean reporter = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
+        if (!decision.accepted()) {
+            rejectedRuleSets.inc();
+            if (reporter) {
+                LOG.warn("Rule set {} from {} rejected; rule set {} stays in force:\n  {}", snapshot.getVersion(),
+                        snapshot.getPublishedBy(), decision.previous().sequence(), String.join("\n  ", decision.problems()));
+                ctx.output(RULE_STATUS, RuleSetChanges.rejected(snapshot, decision));
+            }
+            return;
+        }
+        if (decision.unchanged()) {
+            return;
+        }
+        state.clear();
+        state.put(decision.next().sequence(), snapshot);
+        for (KeyedCheck removed : RuleSetChanges.checksToClear(decision.previous().rules(), decision.next().rules())) {
+            for (StateDescriptor<?, ?> d : removed.stateDescriptors()) {
+                clearAllKeys(ctx, d);
+            }
+        }
+        if (reporter) {
+            RuleSetStatus status = RuleSetChanges.accepted(snapshot, decision);
+            LOG.info("Rule set {} from {} in force (sequence {}): {}", snapshot.getVersion(), snapshot.getPublishedBy(),
+                    decision.next().sequence(), RuleSetChanges.summary(status));
+            ctx.output(RULE_STATUS, status);
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void clearAllKeys(Context ctx, StateDescriptor d) throws Exception {
+        ctx.applyToKeyedState((StateDescriptor<State, ?>) d, (key, s) -> ((State) s).clear());
     }
 
     /** Forgets transaction ids older than the dedupe horizon. */

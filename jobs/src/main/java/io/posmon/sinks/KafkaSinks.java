@@ -6,6 +6,7 @@ import io.posmon.schema.DeadLetter;
 import io.posmon.schema.TierChange;
 import io.posmon.schema.MerchantAlert;
 import io.posmon.schema.PosTransaction;
+import io.posmon.schema.RuleSetStatus;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -45,6 +46,10 @@ public final class KafkaSinks {
 
     public static KafkaSink<PosTransaction> lateContributions(JobSettings s) {
         return sink(s, s.lateContributionsTopic, PosTransaction.class, PosTransaction::getMerchantId, "late-contributions");
+    }
+
+    public static KafkaSink<RuleSetStatus> ruleStatus(JobSettings s) {
+        return sink(s, s.ruleStatusTopic, RuleSetStatus.class, RuleSetStatus::getVersion, "rule-status");
     }
 
     private static <T extends SpecificRecordBase> KafkaSink<T> sink(

@@ -5,6 +5,7 @@ import io.posmon.schema.CustomerHoldings;
 import io.posmon.schema.DeadLetter;
 import io.posmon.schema.MerchantProfile;
 import io.posmon.schema.PosTransaction;
+import io.posmon.schema.RuleSetSnapshot;
 import java.util.Properties;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -57,6 +58,26 @@ public final class KafkaSources {
                 .setProperties(consumerProperties())
                 .setDeserializer(new AvroRecordDeserializer<>(CustomerHoldings.class,
                         h -> h.getCustomerId().isBlank() ? "customerId is empty" : null));
+        if (s.bounded) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+
+    /**
+     * Rule sets published while the job runs. Read from the start: a fresh job puts in force, in
+     * order, every rule set published so far (the last one wins); a restored job resumes after the
+     * last one it had read, whose rules its checkpoint already holds.
+     */
+    public static KafkaSource<Either<DeadLetter, RuleSetSnapshot>> ruleUpdates(JobSettings s) {
+        var builder = KafkaSource.<Either<DeadLetter, RuleSetSnapshot>>builder()
+                .setBootstrapServers(s.bootstrapServers)
+                .setTopics(s.rulesTopic)
+                .setGroupId(s.groupId + "-rules")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setProperties(consumerProperties())
+                .setDeserializer(new AvroRecordDeserializer<>(RuleSetSnapshot.class,
+                        r -> r.getFiles().isEmpty() ? "a rule set with no files" : null));
         if (s.bounded) {
             builder.setBounded(OffsetsInitializer.latest());
         }

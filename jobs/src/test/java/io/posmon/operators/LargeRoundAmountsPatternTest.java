@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.posmon.operators.patterns.LargeRoundAmountCondition;
 import io.posmon.operators.patterns.LargeRoundAmountsPattern;
 import io.posmon.operators.patterns.PatternCandidate;
+import io.posmon.operators.patterns.PatternRulesFunction;
+import io.posmon.operators.patterns.RuleCandidate;
+import io.posmon.jobs.PosmonJob;
 import io.posmon.schema.CardType;
 import io.posmon.schema.MerchantAlert;
 import io.posmon.schema.MerchantScale;
@@ -20,8 +23,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.java.functions.KeySelector;
-import org.apache.flink.cep.CEP;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Rule 3 (shipped large-round-amounts): the condition at its boundaries, then the flink-cep pattern end to end
+ * Rule 3 (shipped large-round-amounts): the condition at its boundaries, then the pattern operator end to end
  * on a small MiniCluster (one job for all scenarios, one merchant per scenario).
  */
 class LargeRoundAmountsPatternTest {
@@ -122,22 +123,24 @@ class LargeRoundAmountsPatternTest {
                 List.of("D-1", "D-2", "D-3"), List.of("D-4", "D-5", "D-6"));
     }
 
-    /** The candidates (as the merchant operator would forward them) through the rule's CEP pattern. */
+    /** The candidates (as the merchant operator would forward them) through the pattern operator. */
     private static List<MerchantAlert> run(List<PosTransaction> txs) throws Exception {
-        List<PatternCandidate> candidates = txs.stream()
-                .sorted(Comparator.comparing(PosTransaction::getEventTime))
-                .map(tx -> PatternCandidate.of(tx, AlertFactory.snapshot(tx.getMerchantId(),
-                        Merchants.profile(tx.getMerchantId(), "5944", MerchantScale.MEDIUM).build())))
-                .collect(Collectors.toList());
+        List<RuleCandidate> candidates = new ArrayList<>();
+        for (PosTransaction tx : txs.stream().sorted(Comparator.comparing(PosTransaction::getEventTime)).toList()) {
+            PatternCandidate c = PatternCandidate.of(tx, AlertFactory.snapshot(tx.getMerchantId(),
+                    Merchants.profile(tx.getMerchantId(), "5944", MerchantScale.MEDIUM).build()));
+            candidates.add(new RuleCandidate(PATTERN.routeKey(c), 0, c));
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
-        var stream = env.fromData(candidates, TypeInformation.of(PatternCandidate.class))
-                .assignTimestampsAndWatermarks(WatermarkStrategy.<PatternCandidate>forMonotonousTimestamps()
-                        .withTimestampAssigner((c, ignored) -> c.transaction.eventTime))
-                .keyBy((KeySelector<PatternCandidate, String>) c -> c.merchantId);
+        var stream = env.fromData(candidates, TypeInformation.of(RuleCandidate.class))
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<RuleCandidate>forMonotonousTimestamps()
+                        .withTimestampAssigner((c, ignored) -> c.candidate.transaction.eventTime))
+                .keyBy(RuleCandidate::routeKey);
+        var noRuleChanges = PosmonJob.noRuleUpdates(env).broadcast(LiveRules.IN_FORCE);
         List<MerchantAlert> alerts = new ArrayList<>();
-        try (CloseableIterator<MerchantAlert> it = CEP.pattern(stream, PATTERN.pattern())
-                .process(PATTERN.alertFunction(), new AvroTypeInfo<>(MerchantAlert.class))
+        try (CloseableIterator<MerchantAlert> it = stream.connect(noRuleChanges)
+                .process(new PatternRulesFunction(new LiveRules(RiskHarness.RULES)), new AvroTypeInfo<>(MerchantAlert.class))
                 .executeAndCollect("large-round-amounts-test")) {
             it.forEachRemaining(alerts::add);
         }

@@ -14,24 +14,25 @@ import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.types.Either;
+import io.posmon.schema.RuleSetSnapshot;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 
 /**
- * {@link MerchantRiskFunction} built from the shipped rules on Flink's keyed two-input test harness:
- * transactions on input 1 (timestamped with their event time), profiles on input 2.
+ * {@link MerchantRiskFunction} built from the shipped rules on Flink's keyed broadcast test harness:
+ * transactions and profiles on the keyed input (transactions timestamped with their event time).
  */
 final class RiskHarness implements AutoCloseable {
 
     static final CompiledRules RULES = compileShipped();
 
-    private final KeyedTwoInputStreamOperatorTestHarness<String, PosTransaction, MerchantProfile, MerchantAlert> harness;
+    private final KeyedBroadcastOperatorTestHarness<String, Either<PosTransaction, MerchantProfile>, RuleSetSnapshot, MerchantAlert> harness;
 
     RiskHarness() throws Exception {
-        MerchantRiskFunction function = new MerchantRiskFunction(
-                RULES.engine(), RULES.mccGroups(), RULES.keyedChecks(), RULES.patterns(), null);
-        harness = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
-                function, PosTransaction::getMerchantId, MerchantProfile::getMerchantId, Types.STRING);
+        MerchantRiskFunction function = new MerchantRiskFunction(new LiveRules(RULES), null);
+        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(function,
+                e -> e.isLeft() ? e.left().getMerchantId() : e.right().getMerchantId(), Types.STRING, LiveRules.IN_FORCE);
     }
 
     private static CompiledRules compileShipped() {
@@ -47,21 +48,21 @@ final class RiskHarness implements AutoCloseable {
     }
 
     RiskHarness profile(MerchantProfile p) throws Exception {
-        harness.processElement2(p, p.getUpdatedAt() == null ? 0L : p.getUpdatedAt().toEpochMilli());
+        harness.processElement(Either.Right(p), p.getUpdatedAt() == null ? 0L : p.getUpdatedAt().toEpochMilli());
         return this;
     }
 
     RiskHarness tx(PosTransaction... txs) throws Exception {
         for (PosTransaction t : txs) {
-            harness.processElement1(t, t.getEventTime().toEpochMilli());
+            harness.processElement(Either.Left(t), t.getEventTime().toEpochMilli());
         }
         return this;
     }
 
-    /** Transactions' event time reaches {@code at}; the profile input, like the job's, is at the end of time. */
+    /** Transactions' event time reaches {@code at}; the rule-set input, like the job's, is at the end of time. */
     RiskHarness watermark(Instant at) throws Exception {
-        harness.processWatermark2(new Watermark(Long.MAX_VALUE));
-        harness.processWatermark1(new Watermark(at.toEpochMilli()));
+        harness.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
+        harness.processWatermark(new Watermark(at.toEpochMilli()));
         return this;
     }
 

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.util.Collector;
 
@@ -62,7 +63,16 @@ public final class DailyCreditLimitCheck implements KeyedCheck {
 
     @Override
     public void open(RuntimeContext runtime) {
-        state = runtime.getState(new ValueStateDescriptor<>(rule.id() + "/day", DailyLimitState.class));
+        state = runtime.getState(dayState());
+    }
+
+    @Override
+    public List<StateDescriptor<?, ?>> stateDescriptors() {
+        return List.of(dayState());
+    }
+
+    private ValueStateDescriptor<DailyLimitState> dayState() {
+        return new ValueStateDescriptor<>(rule.id() + "/day", DailyLimitState.class);
     }
 
     @Override

@@ -5,6 +5,8 @@ import io.posmon.operators.TransactionContext;
 import io.posmon.schema.MerchantAlert;
 import io.posmon.schema.MerchantProfile;
 import java.io.Serializable;
+import java.util.List;
+import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.util.Collector;
 
@@ -19,6 +21,11 @@ public interface KeyedCheck extends Serializable {
 
     /** Creates the check's state handles; state names start with the rule id, so rules never share state. */
     void open(RuntimeContext runtime);
+
+    /** The check's keyed state, so a running job can clear it when the rule is removed. */
+    default List<StateDescriptor<?, ?>> stateDescriptors() {
+        return List.of();
+    }
 
     void onTransaction(TransactionContext c, Collector<MerchantAlert> out) throws Exception;
 

@@ -7,8 +7,10 @@ import io.posmon.schema.AlertStage;
 import io.posmon.schema.MerchantAlert;
 import io.posmon.schema.MerchantProfile;
 import io.posmon.schema.SettlementAccountType;
+import java.util.List;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.util.Collector;
 
@@ -33,7 +35,16 @@ public final class PersonalSettlementCheck implements KeyedCheck {
 
     @Override
     public void open(RuntimeContext runtime) {
-        raised = runtime.getState(new ValueStateDescriptor<>(rule.id() + "/raised", Boolean.class));
+        raised = runtime.getState(raisedState());
+    }
+
+    @Override
+    public List<StateDescriptor<?, ?>> stateDescriptors() {
+        return List.of(raisedState());
+    }
+
+    private ValueStateDescriptor<Boolean> raisedState() {
+        return new ValueStateDescriptor<>(rule.id() + "/raised", Boolean.class);
     }
 
     @Override

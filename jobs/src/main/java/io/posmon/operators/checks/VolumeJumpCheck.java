@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.util.Collector;
 
@@ -76,8 +77,21 @@ public final class VolumeJumpCheck implements KeyedCheck {
 
     @Override
     public void open(RuntimeContext runtime) {
-        state = runtime.getState(new ValueStateDescriptor<>(rule.id() + "/volume", VolumeState.class));
-        history = runtime.getState(new ValueStateDescriptor<>(rule.id() + "/history", VolumeHistory.class));
+        state = runtime.getState(volumeState());
+        history = runtime.getState(historyState());
+    }
+
+    @Override
+    public List<StateDescriptor<?, ?>> stateDescriptors() {
+        return List.of(volumeState(), historyState());
+    }
+
+    private ValueStateDescriptor<VolumeState> volumeState() {
+        return new ValueStateDescriptor<>(rule.id() + "/volume", VolumeState.class);
+    }
+
+    private ValueStateDescriptor<VolumeHistory> historyState() {
+        return new ValueStateDescriptor<>(rule.id() + "/history", VolumeHistory.class);
     }
 
     @Override

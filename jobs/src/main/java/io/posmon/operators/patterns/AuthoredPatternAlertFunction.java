@@ -7,11 +7,9 @@ import io.posmon.schema.MerchantAlert;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.cep.functions.PatternProcessFunction;
-import org.apache.flink.util.Collector;
 
 /** One match of an authored pattern rule becomes one alert listing the matched transactions in step order. */
-public final class AuthoredPatternAlertFunction extends PatternProcessFunction<PatternCandidate, MerchantAlert> {
+public final class AuthoredPatternAlertFunction implements MatchToAlert {
 
     private final RuleInfo rule;
     private final List<String> stepNames;
@@ -29,15 +27,15 @@ public final class AuthoredPatternAlertFunction extends PatternProcessFunction<P
     }
 
     @Override
-    public void processMatch(Map<String, List<PatternCandidate>> match, Context ctx, Collector<MerchantAlert> out) {
+    public MerchantAlert alert(Map<String, List<PatternCandidate>> match) {
         List<PatternCandidate> events = new ArrayList<>();
         for (String step : stepNames) {
             events.addAll(match.getOrDefault(step, List.of()));
         }
         PatternCandidate first = events.get(0);
-        out.collect(MatchAlert.of(rule, events, withinMillis, evidenceLimit, calendar, (merchant, total, localTime) ->
+        return MatchAlert.of(rule, events, withinMillis, evidenceLimit, calendar, (merchant, total, localTime) ->
                 String.format("%s: %s - %d transactions totalling %s from %s", merchant,
                         rule.description() == null ? rule.id() : rule.description(), events.size(),
-                        MoneyFormat.format(total, first.transaction.currency), localTime.apply(first.transaction.eventTime))));
+                        MoneyFormat.format(total, first.transaction.currency), localTime.apply(first.transaction.eventTime)));
     }
 }

@@ -1,19 +1,16 @@
 package io.posmon.operators.patterns;
 
 import io.posmon.operators.RuleInfo;
-import io.posmon.schema.MerchantAlert;
 import io.posmon.schema.PosTransaction;
 import java.io.Serializable;
 import java.util.function.Supplier;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
-import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.cep.pattern.Pattern;
-import org.apache.flink.util.OutputTag;
 
 /**
- * A rule compiled to a flink-cep pattern: which transactions its CEP operator sees (the merchant
- * operator sends it only those), how they are keyed, the pattern, and how a match becomes an alert.
+ * A rule compiled to a flink-cep pattern: which transactions the pattern operator runs it on (the
+ * merchant operator sends only those), how they are partitioned, the pattern, and how a match
+ * becomes an alert.
  */
 public interface CompiledPattern extends Serializable {
 
@@ -26,10 +23,23 @@ public interface CompiledPattern extends Serializable {
 
     Pattern<PatternCandidate, PatternCandidate> pattern();
 
-    PatternProcessFunction<PatternCandidate, MerchantAlert> alertFunction();
+    MatchToAlert alertFunction();
 
-    /** Side output of the merchant operator that carries this rule's candidates. */
-    default OutputTag<PatternCandidate> candidates() {
-        return new OutputTag<>("candidates-" + rule().id(), TypeInformation.of(PatternCandidate.class));
+    /**
+     * The key of this rule's partition that a candidate belongs to in the pattern operator: rule,
+     * rule version and partition, so each key runs one rule's NFA and an edited rule starts afresh.
+     */
+    default String routeKey(PatternCandidate candidate) throws Exception {
+        return ruleVersion() + "|" + key().getKey(candidate);
+    }
+
+    /** Rule id and version, the first part of a route key. */
+    default String ruleVersion() {
+        return rule().id() + "@" + rule().version();
+    }
+
+    /** The rule and version part of a {@link #routeKey}. */
+    static String ruleOf(String routeKey) {
+        return routeKey.substring(0, routeKey.indexOf('|'));
     }
 }

@@ -6,11 +6,9 @@ import io.posmon.operators.RuleInfo;
 import io.posmon.schema.MerchantAlert;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.cep.functions.PatternProcessFunction;
-import org.apache.flink.util.Collector;
 
 /** Turns one match of the large-round-amounts pattern into an alert listing the matched sales. */
-public final class LargeRoundAmountsAlertFunction extends PatternProcessFunction<PatternCandidate, MerchantAlert> {
+public final class LargeRoundAmountsAlertFunction implements MatchToAlert {
 
     private final RuleInfo rule;
     private final String currency;
@@ -28,12 +26,12 @@ public final class LargeRoundAmountsAlertFunction extends PatternProcessFunction
     }
 
     @Override
-    public void processMatch(Map<String, List<PatternCandidate>> match, Context ctx, Collector<MerchantAlert> out) {
+    public MerchantAlert alert(Map<String, List<PatternCandidate>> match) {
         List<PatternCandidate> events = match.get("large-round");
         long firstTime = events.get(0).transaction.eventTime;
-        out.collect(MatchAlert.of(rule, events, withinMillis, evidenceLimit, calendar, (merchant, total, localTime) ->
+        return MatchAlert.of(rule, events, withinMillis, evidenceLimit, calendar, (merchant, total, localTime) ->
                 String.format("%s: %d large round-amount sales totalling %s within %d min (first %s)", merchant,
                         events.size(), MoneyFormat.format(total, currency), withinMillis / 60_000,
-                        localTime.apply(firstTime))));
+                        localTime.apply(firstTime)));
     }
 }

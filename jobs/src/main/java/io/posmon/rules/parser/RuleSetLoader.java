@@ -21,7 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -49,7 +51,28 @@ public final class RuleSetLoader {
 
     /** Loads what it can and adds every problem found to {@code problems}. */
     public static RuleSet load(Path directory, List<RuleProblem> problems) {
-        List<Path> files = ruleFiles(directory, problems);
+        Map<Path, String> texts = new LinkedHashMap<>();
+        for (Path file : ruleFiles(directory, problems)) {
+            try {
+                texts.put(file, Files.readString(file, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                problems.add(new RuleProblem(file, 1, 1, "cannot read: " + e.getMessage()));
+                texts.put(file, null);
+            }
+        }
+        return load(directory, texts, problems);
+    }
+
+    /**
+     * Loads rule files given as texts, as a running job receives them in a published snapshot:
+     * {@code texts} maps each file (as problems should name it) to its text, in file-name order;
+     * a null text is a file that could not be read (already reported).
+     */
+    public static RuleSet load(Path directory, Map<Path, String> texts, List<RuleProblem> problems) {
+        List<Path> files = new ArrayList<>(texts.keySet());
+        if (texts.isEmpty() && problems.isEmpty()) {
+            problems.add(new RuleProblem(directory, 1, 1, "no *.yaml rule files"));
+        }
         Section<EngineSettings> engineSection = new Section<>("engine");
         Section<MccGroups> mccSection = new Section<>("mccGroups");
         Section<ContributionPolicy> contributionSection = new Section<>("contribution");
@@ -63,11 +86,9 @@ public final class RuleSetLoader {
 
         int unreadable = 0;
         for (Path file : files) {
-            String text;
-            try {
-                text = Files.readString(file, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                problems.add(new RuleProblem(file, 1, 1, "cannot read: " + e.getMessage()));
+            String text = texts.get(file);
+            if (text == null) {
+                unreadable++;
                 continue;
             }
             if (text.isBlank()) {

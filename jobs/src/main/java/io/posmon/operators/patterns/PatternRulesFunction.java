@@ -1,0 +1,253 @@
+package io.posmon.operators.patterns;
+
+import io.posmon.operators.LiveRules;
+import io.posmon.schema.MerchantAlert;
+import io.posmon.schema.RuleSetSnapshot;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.State;
+import org.apache.flink.api.common.state.StateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.cep.nfa.NFA;
+import org.apache.flink.cep.nfa.NFAState;
+import org.apache.flink.cep.nfa.NFAStateSerializer;
+import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
+import org.apache.flink.cep.nfa.compiler.NFACompiler;
+import org.apache.flink.cep.nfa.sharedbuffer.SharedBuffer;
+import org.apache.flink.cep.nfa.sharedbuffer.SharedBufferAccessor;
+import org.apache.flink.cep.configuration.SharedBufferCacheConfig;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Every pattern rule of the rule set in force, in one keyed operator whose rules can change while
+ * it runs. flink-cep 2.2 has no dynamic patterns, and its CEP operator runs one pattern fixed when
+ * the job is built; this operator does what that operator does (buffer candidates until the
+ * watermark passes them, feed them in event-time order to an NFA, advance time, emit matches) with
+ * flink-cep's own NFA compiler, NFA and shared buffer, but chooses the NFA per key:
+ *
+ * <ul>
+ *   <li>The key is rule id, rule version and partition ({@link CompiledPattern#routeKey}), so every
+ *       key belongs to exactly one version of one rule, and the NFA state and shared buffer need
+ *       no per-rule state names.</li>
+ *   <li>An unchanged rule keeps its keys and so its partial matches across rule changes; an edited
+ *       rule has a new version, so new keys, and starts afresh.</li>
+ *   <li>A removed or replaced rule version's keys are cleared when the new rule set arrives.</li>
+ * </ul>
+ */
+public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, RuleCandidate, RuleSetSnapshot, MerchantAlert> {
+
+    private final LiveRules live;
+
+    private transient ValueState<NFAState> nfaStates;
+    private transient MapState<Long, List<RuleCandidate>> queue;
+    private transient SharedBuffer<PatternCandidate> buffer;
+    private transient RecordingStateStore keyedState;
+    private transient org.apache.flink.cep.time.TimerService cepTime;
+    private transient long builtSequence;
+    private transient Map<String, Running> running;
+    private transient Counter lateCandidates;
+    private transient Counter retiredCandidates;
+
+    /** One rule version ready to run: its NFA (shared by all its keys; their state is keyed) and alert. */
+    private record Running(NFA<PatternCandidate> nfa, AfterMatchSkipStrategy skip, MatchToAlert toAlert) {
+    }
+
+    public PatternRulesFunction(LiveRules live) {
+        this.live = live;
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        keyedState = new RecordingStateStore(getRuntimeContext());
+        nfaStates = keyedState.getState(new ValueStateDescriptor<>("nfa-state", new NFAStateSerializer()));
+        queue = keyedState.getMapState(new MapStateDescriptor<>("candidates-by-time", Types.LONG,
+                Types.LIST(TypeInformation.of(RuleCandidate.class))));
+        buffer = new SharedBuffer<>(keyedState,
+                getRuntimeContext().createSerializer(TypeInformation.of(PatternCandidate.class)),
+                new SharedBufferCacheConfig());
+        cepTime = () -> 0L;
+        builtSequence = -1;
+        running = Map.of();
+        var metrics = getRuntimeContext().getMetricGroup();
+        lateCandidates = metrics.counter("patternCandidatesBehindWatermark");
+        retiredCandidates = metrics.counter("patternCandidatesOfReplacedRules");
+        metrics.gauge("activePatternRules", () -> running.size());
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (buffer != null) {
+            buffer.releaseCacheStatisticsTimer();
+        }
+    }
+
+    /** Buffers the candidate until the watermark passes it: the NFA must see each key's events in time order. */
+    @Override
+    public void processElement(RuleCandidate rc, ReadOnlyContext ctx, Collector<MerchantAlert> out) throws Exception {
+        long time = rc.candidate.transaction.eventTime;
+        if (time <= ctx.timerService().currentWatermark()) {
+            lateCandidates.inc();
+            return;
+        }
+        List<RuleCandidate> at = queue.get(time);
+        if (at == null) {
+            at = new ArrayList<>();
+            ctx.timerService().registerEventTimeTimer(time);
+        }
+        at.add(rc);
+        queue.put(time, at);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<MerchantAlert> out) throws Exception {
+        LiveRules.InForce inForce = live.current(ctx.getBroadcastState(LiveRules.IN_FORCE));
+        Running rule = runningFor(inForce).get(CompiledPattern.ruleOf(ctx.getCurrentKey()));
+        long watermark = ctx.timerService().currentWatermark();
+        if (rule == null) {
+            if (chosenUnderLaterRules(inForce.sequence())) {
+                // The merchant operator already runs a rule set this operator has not received: wait for it.
+                ctx.timerService().registerEventTimeTimer(watermark + 1);
+            } else {
+                for (List<RuleCandidate> l : queue.values()) {
+                    retiredCandidates.inc(l.size());
+                }
+                keyedState.clearCurrentKey();
+            }
+            return;
+        }
+        PriorityQueue<Long> times = new PriorityQueue<>();
+        for (Long t : queue.keys()) {
+            times.add(t);
+        }
+        NFAState nfaState = nfaStates.value();
+        if (nfaState == null) {
+            nfaState = rule.nfa().createInitialNFAState();
+        }
+        while (!times.isEmpty() && times.peek() <= watermark) {
+            long time = times.poll();
+            advanceTime(rule, nfaState, time, out);
+            for (RuleCandidate rc : queue.get(time)) {
+                process(rule, nfaState, rc.candidate, time, ctx, out);
+            }
+            queue.remove(time);
+        }
+        advanceTime(rule, nfaState, watermark, out);
+        if (nfaState.isStateChanged()) {
+            nfaState.resetStateChanged();
+            nfaState.resetNewStartPartialMatch();
+            nfaStates.update(nfaState);
+        }
+        if (nfaState.getPartialMatches().size() == 1 && nfaState.getCompletedMatches().isEmpty()) {
+            nfaStates.clear(); // only the start state is left
+        }
+    }
+
+    private void process(Running rule, NFAState nfaState, PatternCandidate event, long time, OnTimerContext ctx,
+                         Collector<MerchantAlert> out) throws Exception {
+        try (SharedBufferAccessor<PatternCandidate> access = buffer.getAccessor()) {
+            Collection<Map<String, List<PatternCandidate>>> matches =
+                    rule.nfa().process(access, nfaState, event, time, rule.skip(), cepTime);
+            if (rule.nfa().getWindowTime() > 0 && nfaState.isNewStartPartialMatch()) {
+                ctx.timerService().registerEventTimeTimer(time + rule.nfa().getWindowTime());
+            }
+            for (Map<String, List<PatternCandidate>> match : matches) {
+                out.collect(rule.toAlert().alert(match));
+            }
+        }
+    }
+
+    private void advanceTime(Running rule, NFAState nfaState, long time, Collector<MerchantAlert> out) throws Exception {
+        try (SharedBufferAccessor<PatternCandidate> access = buffer.getAccessor()) {
+            Tuple2<Collection<Map<String, List<PatternCandidate>>>, Collection<Tuple2<Map<String, List<PatternCandidate>>, Long>>>
+                    pendingAndTimedOut = rule.nfa().advanceTime(access, nfaState, time, rule.skip());
+            for (Map<String, List<PatternCandidate>> match : pendingAndTimedOut.f0) {
+                out.collect(rule.toAlert().alert(match));
+            }
+        }
+    }
+
+    private boolean chosenUnderLaterRules(long sequenceInForce) throws Exception {
+        for (List<RuleCandidate> l : queue.values()) {
+            for (RuleCandidate rc : l) {
+                if (rc.rulesSequence > sequenceInForce) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A new rule set: put it in force and clear the state of every rule version it no longer has. */
+    @Override
+    public void processBroadcastElement(RuleSetSnapshot snapshot, Context ctx, Collector<MerchantAlert> out) throws Exception {
+        LiveRules.Decision decision = live.offer(ctx.getBroadcastState(LiveRules.IN_FORCE), snapshot);
+        if (!decision.accepted() || decision.unchanged()) {
+            return; // the merchant operator reports the decision; both decide alike
+        }
+        var state = ctx.getBroadcastState(LiveRules.IN_FORCE);
+        state.clear();
+        state.put(decision.next().sequence(), snapshot);
+        Set<String> retired = ruleVersions(decision.previous());
+        retired.removeAll(ruleVersions(decision.next()));
+        if (!retired.isEmpty()) {
+            for (StateDescriptor<?, ?> d : keyedState.created()) {
+                clearKeysOf(ctx, d, retired);
+            }
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void clearKeysOf(Context ctx, StateDescriptor d, Set<String> ruleVersions) throws Exception {
+        ctx.applyToKeyedState((StateDescriptor<State, ?>) d, (key, s) -> {
+            if (ruleVersions.contains(CompiledPattern.ruleOf((String) key))) {
+                ((State) s).clear();
+            }
+        });
+    }
+
+    private static Set<String> ruleVersions(LiveRules.InForce inForce) {
+        Set<String> versions = new HashSet<>();
+        for (CompiledPattern p : inForce.rules().patterns()) {
+            versions.add(p.ruleVersion());
+        }
+        return versions;
+    }
+
+    /** The NFAs of the rules in force, compiled once per rule set (and reused for rules that did not change). */
+    private Map<String, Running> runningFor(LiveRules.InForce inForce) throws Exception {
+        if (inForce.sequence() == builtSequence) {
+            return running;
+        }
+        Map<String, Running> next = new HashMap<>();
+        for (CompiledPattern p : inForce.rules().patterns()) {
+            String ruleVersion = p.ruleVersion();
+            Running r = running.get(ruleVersion);
+            if (r == null) {
+                var pattern = p.pattern();
+                NFA<PatternCandidate> nfa = NFACompiler.compileFactory(pattern, false).createNFA();
+                nfa.open(getRuntimeContext(), new Configuration());
+                r = new Running(nfa, pattern.getAfterMatchSkipStrategy(), p.alertFunction());
+            }
+            next.put(ruleVersion, r);
+        }
+        running = next;
+        builtSequence = inForce.sequence();
+        return running;
+    }
+}
