@@ -9,6 +9,8 @@ import io.posmon.jobs.JobSettings;
 import io.posmon.rules.parser.RuleFileException;
 import io.posmon.rules.parser.RuleProblem;
 import io.posmon.rules.parser.RuleSetLoader;
+import io.posmon.rules.snapshot.RuleSetPublisher;
+import io.posmon.rules.snapshot.RuleSnapshots;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -201,7 +203,7 @@ public final class PosmonCli implements Runnable {
     }
 
     @Command(name = "rules", mixinStandardHelpOptions = true, description = "Work with rule files.",
-            subcommands = {ValidateCommand.class, TestCommand.class})
+            subcommands = {ValidateCommand.class, TestCommand.class, PublishCommand.class})
     static final class RulesCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -237,6 +239,36 @@ public final class PosmonCli implements Runnable {
             }
             System.out.printf("%d passed, %d failed%n", passed, failed);
             return failed == 0 ? 0 : 1;
+        }
+    }
+
+    @Command(name = "publish", mixinStandardHelpOptions = true,
+            description = "Validates a rules directory and publishes it to the rules topic: running jobs put it in "
+                    + "force within seconds, without a restart, and report on the rule-status topic.")
+    static final class PublishCommand implements Callable<Integer> {
+        @Parameters(index = "0", defaultValue = "rules", description = "Rules directory. Default: ${DEFAULT-VALUE}")
+        Path dir;
+
+        @Option(names = "--bootstrap", defaultValue = "localhost:9092", description = "Kafka bootstrap servers. Default: ${DEFAULT-VALUE}")
+        String bootstrap;
+
+        @Option(names = "--rules-topic", defaultValue = "posmon.rules", description = "Rules topic the jobs read. Default: ${DEFAULT-VALUE}")
+        String topic;
+
+        @Override
+        public Integer call() throws Exception {
+            var snapshot = RuleSnapshots.fromDirectory(dir, RuleSetPublisher.publisher("posmon rules publish"));
+            var compiled = RuleSnapshots.compile(snapshot);
+            if (!compiled.valid()) {
+                compiled.problems().forEach(p -> System.out.println(dir + "/" + p));
+                System.out.printf("%d problem(s): nothing published%n", compiled.problems().size());
+                return 1;
+            }
+            var at = RuleSetPublisher.publish(bootstrap, topic, snapshot);
+            System.out.printf("Published rule set %s (%d rules, %d files) to %s at offset %d.%n", snapshot.getVersion(),
+                    compiled.rules().rules().size(), snapshot.getFiles().size(), topic, at.offset());
+            System.out.println("Running jobs report what they did with it on their rule-status topic (posmon.rule-status).");
+            return 0;
         }
     }
 

@@ -67,7 +67,8 @@ final class AlertConsole implements Runnable {
         String when = a.getBusinessDate() == null || a.getTriggeredAt() == null
                 ? "(profile)     " : EVENT_TIME.format(a.getTriggeredAt().atZone(zone));
         String kind = a.getKind() + (a.getStage().name().equals("EARLY_WARNING") ? " (warning)" : "");
-        return String.format("%s  %-8s %-40s %s", when, a.getSeverity(), kind, a.getSummary());
+        return String.format("%s  %-8s %-40s %s  [%s@%s]", when, a.getSeverity(), kind, a.getSummary(), a.getRuleId(),
+                a.getRuleVersion());
     }
 
     /** Alerts per rule and stage, for the closing summary. */

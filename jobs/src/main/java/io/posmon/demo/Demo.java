@@ -107,6 +107,13 @@ public final class Demo {
             Thread feederThread = new Thread(feeder, "traffic-feeder");
             consoleThread.start();
             feederThread.start();
+            RuleStatusConsole ruleStatus = new RuleStatusConsole(s.bootstrapServers, s.ruleStatusTopic, out);
+            Thread ruleStatusThread = new Thread(ruleStatus, "rule-status-console");
+            ruleStatusThread.start();
+            RulesWatcher watcher = new RulesWatcher(s.rulesDir, producer, s.rulesTopic, out);
+            Thread watcherThread = new Thread(watcher, "rules-watcher");
+            watcherThread.start();
+            out.println("Watching " + s.rulesDir + ": save a rule file and the running job takes the change within seconds.");
 
             long end = System.nanoTime() + options.duration().toNanos();
             boolean failed = false;
@@ -129,6 +136,10 @@ public final class Demo {
             Thread.sleep(2 * options.checkpointIntervalMillis() + 2_000);
             console.stop();
             consoleThread.join();
+            watcher.stop();
+            watcherThread.join();
+            ruleStatus.stop();
+            ruleStatusThread.join();
             crm.stop();
             crmThread.join();
             if (!failed) {

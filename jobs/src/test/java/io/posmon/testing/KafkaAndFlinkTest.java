@@ -56,6 +56,8 @@ public abstract class KafkaAndFlinkTest {
         s.tierChangesTopic = p + "tier-changes";
         s.lateContributionsTopic = p + "late-contributions";
         s.holdingsTopic = p + "holdings";
+        s.rulesTopic = p + "rules";
+        s.ruleStatusTopic = p + "rule-status";
         s.groupId = p + "job";
         s.checkpointIntervalMillis = 1000;
         s.failFast = true;

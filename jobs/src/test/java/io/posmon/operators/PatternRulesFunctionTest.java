@@ -1,0 +1,164 @@
+package io.posmon.operators;
+
+import static io.posmon.testing.Tx.credit;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.posmon.operators.patterns.CompiledPattern;
+import io.posmon.operators.patterns.PatternCandidate;
+import io.posmon.operators.patterns.PatternRulesFunction;
+import io.posmon.operators.patterns.RuleCandidate;
+import io.posmon.rules.compiler.CompiledRules;
+import io.posmon.rules.snapshot.RuleSnapshots;
+import io.posmon.schema.MerchantAlert;
+import io.posmon.schema.MerchantScale;
+import io.posmon.schema.PosTransaction;
+import io.posmon.schema.RuleSetSnapshot;
+import io.posmon.testing.Merchants;
+import io.posmon.testing.Tx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pattern operator while rules change: shipped rules in force (sequence 0), then a rule set
+ * where large-round-amounts takes two sales instead of three (sequence 1). The merchant operator
+ * and this one receive rule sets independently, so either may be ahead of the other.
+ */
+class PatternRulesFunctionTest {
+
+    private static final String DAY = "2026-11-23T";
+    private static RuleSetSnapshot twoSales;
+    private static CompiledPattern before;
+    private static CompiledPattern after;
+
+    @BeforeAll
+    static void ruleSets(@TempDir Path tmp) throws Exception {
+        try (Stream<Path> files = Files.list(Path.of("../rules"))) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                Files.writeString(tmp.resolve(f.getFileName()), Files.readString(f).replace("minCount: 3", "minCount: 2"));
+            }
+        }
+        twoSales = RuleSnapshots.fromDirectory(tmp, "test");
+        before = largeRound(RiskHarness.RULES);
+        after = largeRound(RuleSnapshots.compile(twoSales).rules());
+        assertThat(after.rule().version()).isNotEqualTo(before.rule().version());
+    }
+
+    private static CompiledPattern largeRound(CompiledRules rules) {
+        return rules.patterns().stream().filter(p -> p.rule().id().equals("large-round-amounts")).findFirst().orElseThrow();
+    }
+
+    private static KeyedBroadcastOperatorTestHarness<String, RuleCandidate, RuleSetSnapshot, MerchantAlert> harness()
+            throws Exception {
+        var h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new PatternRulesFunction(new LiveRules(RiskHarness.RULES)), RuleCandidate::routeKey, Types.STRING,
+                LiveRules.IN_FORCE);
+        h.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
+        return h;
+    }
+
+    private static RuleCandidate candidate(CompiledPattern rule, long sequence, String id, String time) throws Exception {
+        PosTransaction tx = credit(id, "M", DAY + time, 800_000);
+        PatternCandidate c = PatternCandidate.of(tx, AlertFactory.snapshot("M",
+                Merchants.profile("M", "5944", MerchantScale.MEDIUM).build()));
+        return new RuleCandidate(rule.routeKey(c), sequence, c);
+    }
+
+    private static void send(Steps h, RuleCandidate c) throws Exception {
+        h.get().processElement(c, c.candidate.transaction.eventTime);
+    }
+
+    /** Holds the harness so helpers read like the steps of each test. */
+    private record Steps(KeyedBroadcastOperatorTestHarness<String, RuleCandidate, RuleSetSnapshot, MerchantAlert> get) {
+        void watermark(String time) throws Exception {
+            get.processWatermark(new Watermark(Tx.local(DAY + time).toEpochMilli()));
+        }
+    }
+
+    @Test
+    void candidatesChosenUnderARuleSetNotYetReceivedWaitForIt() throws Exception {
+        try (var h = harness()) {
+            Steps t = new Steps(h);
+            send(t, candidate(after, 1, "T1", "10:00:00"));
+            send(t, candidate(after, 1, "T2", "10:05:00"));
+            t.watermark("10:30:00");
+            assertThat(h.extractOutputValues()).as("the edited rule is not known here yet").isEmpty();
+
+            h.processBroadcastElement(twoSales, 0);
+            t.watermark("10:31:00");
+            assertThat(h.extractOutputValues()).singleElement().satisfies(a -> {
+                assertThat(a.getRuleId()).isEqualTo("large-round-amounts");
+                assertThat(a.getRuleVersion()).isEqualTo(after.rule().version());
+                assertThat(Alerts.evidenceIds(a)).containsExactly("T1", "T2");
+            });
+        }
+    }
+
+    @Test
+    void aReplacedRuleVersionsPartialMatchesAreClearedAndItsLateCandidatesDropped() throws Exception {
+        try (var h = harness()) {
+            Steps t = new Steps(h);
+            send(t, candidate(before, 0, "T1", "10:00:00"));
+            send(t, candidate(before, 0, "T2", "10:05:00"));
+            t.watermark("10:06:00");
+            assertThat(h.numKeyedStateEntries()).as("a partial match of two of three").isPositive();
+
+            h.processBroadcastElement(twoSales, 0);
+            assertThat(h.numKeyedStateEntries()).as("the old version's state is gone").isZero();
+
+            // The merchant operator was still under the old rules for this one: it is dropped, not matched.
+            send(t, candidate(before, 0, "T3", "10:10:00"));
+            t.watermark("10:30:00");
+            assertThat(h.extractOutputValues()).isEmpty();
+            assertThat(h.numKeyedStateEntries()).isZero();
+        }
+    }
+
+    @Test
+    void anUnchangedRuleKeepsItsPartialMatchesAcrossARuleChange() throws Exception {
+        CompiledPattern identical = RuleSnapshots.compile(twoSales).rules().patterns().stream()
+                .filter(p -> p.rule().id().equals("repeated-identical-amounts")).findFirst().orElseThrow();
+        CompiledPattern shipped = RiskHarness.RULES.patterns().stream()
+                .filter(p -> p.rule().id().equals("repeated-identical-amounts")).findFirst().orElseThrow();
+        assertThat(identical.rule().version()).isEqualTo(shipped.rule().version());
+        try (var h = harness()) {
+            Steps t = new Steps(h);
+            send(t, candidate(shipped, 0, "R1", "10:00:00"));
+            send(t, candidate(shipped, 0, "R2", "10:05:00"));
+            t.watermark("10:06:00");
+            h.processBroadcastElement(twoSales, 0);
+            send(t, candidate(identical, 1, "R3", "10:10:00"));
+            send(t, candidate(identical, 1, "R4", "10:15:00"));
+            t.watermark("10:30:00");
+            assertThat(h.extractOutputValues()).singleElement().satisfies(a -> {
+                assertThat(a.getRuleId()).isEqualTo("repeated-identical-amounts");
+                assertThat(Alerts.evidenceIds(a)).containsExactly("R1", "R2", "R3", "R4");
+            });
+        }
+    }
+
+    @Test
+    void anInvalidRuleSetChangesNothing() throws Exception {
+        RuleSetSnapshot broken = RuleSetSnapshot.newBuilder(twoSales).setVersion("broken")
+                .setFiles(java.util.Map.of("merchant-risk.yaml", "rules: [")).build();
+        try (var h = harness()) {
+            Steps t = new Steps(h);
+            h.processBroadcastElement(broken, 0);
+            for (String[] tx : List.of(new String[] {"T1", "10:00:00"}, new String[] {"T2", "10:05:00"},
+                    new String[] {"T3", "10:10:00"})) {
+                send(t, candidate(before, 0, tx[0], tx[1]));
+            }
+            t.watermark("10:30:00");
+            assertThat(h.extractOutputValues()).singleElement()
+                    .satisfies(a -> assertThat(a.getRuleVersion()).isEqualTo(before.rule().version()));
+        }
+    }
+}
