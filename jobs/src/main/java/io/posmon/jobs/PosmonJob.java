@@ -48,7 +48,7 @@ import picocli.CommandLine;
  * transactions ─ decode ─┬─ keyBy merchant ─┐
  *                        │                  ├─ merchant-risk ─┬─ alerts ──────────────────────┬─ alerts topic
  * profiles ───── decode ─┼─ keyBy merchant ─┤  (dedupe, late, ├─ candidates ─ pattern-rules ─┘
- * rule sets ──── decode ─┼─ broadcast ──────┴──────────────────────────────┘ (NFA per rule)
+ * rule sets ──── decode ─── broadcast ─────── (to merchant-risk and pattern-rules: the rules in force)
  *                        │                     keyed checks)  ├─ rule status ─ rule-status topic
  *                        │                                    ├─ late ─ late topic
  *                        │                                    └─ spend ─┬─ keyBy customer ─ contributions ─┬─ contributions topic
