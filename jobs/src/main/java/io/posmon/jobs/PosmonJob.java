@@ -82,6 +82,7 @@ public final class PosmonJob {
     private final StartupProfiles startupProfiles;
     private final RiskOutputs risk;
     private final ContributionOutputs contributions;
+    private FaultInjection faults;
 
     /**
      * @param holdings      customers' product holdings, or null when there is no such input
@@ -110,6 +111,12 @@ public final class PosmonJob {
         this.startupProfiles = startupProfiles;
         this.risk = risk;
         this.contributions = contributions;
+    }
+
+    /** Recovery tests only: fail the job once after each of the plan's checkpoints. */
+    public PosmonJob withFaults(FaultInjection plan) {
+        this.faults = plan;
+        return this;
     }
 
     /** Both pipelines for a replay in this JVM: read their outputs with {@link #replayStreams}. */
@@ -188,6 +195,8 @@ public final class PosmonJob {
                 .name("decode-profiles").uid("decode-profiles");
         DataStream<DeadLetter> dead = tx.getSideOutput(SplitDeadLetters.DEAD_LETTERS)
                 .union(profileUpdates.getSideOutput(SplitDeadLetters.DEAD_LETTERS));
+        DataStream<PosTransaction> transactionsIn = faults == null ? tx
+                : tx.map(faults.operator(), new AvroTypeInfo<>(PosTransaction.class)).name("fault-injection").uid("fault-injection");
         DataStream<RuleSetSnapshot> ruleSets;
         if (ruleUpdates == null) {
             ruleSets = noRuleUpdates(env);
@@ -206,7 +215,7 @@ public final class PosmonJob {
         // Transactions and profile updates as one keyed input: a broadcast input takes one other input.
         TypeInformation<Either<PosTransaction, MerchantProfile>> merchantEvent =
                 new EitherTypeInfo<>(new AvroTypeInfo<>(PosTransaction.class), new AvroTypeInfo<>(MerchantProfile.class));
-        DataStream<Either<PosTransaction, MerchantProfile>> merchantEvents = tx
+        DataStream<Either<PosTransaction, MerchantProfile>> merchantEvents = transactionsIn
                 .map(t -> Either.<PosTransaction, MerchantProfile>Left(t), merchantEvent)
                 .name("transactions-as-merchant-events").uid("transactions-as-merchant-events")
                 .union(profileUpdates.map(p -> Either.<PosTransaction, MerchantProfile>Right(p), merchantEvent)

@@ -26,7 +26,6 @@ import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -270,12 +269,4 @@ class ContributionKafkaTest extends KafkaAndFlinkTest {
     }
 
     /** The compacted topic's view: the last record written for each key. */
-    private static Map<String, CustomerContribution> latestPerKey(List<CustomerContribution> records) {
-        Map<String, CustomerContribution> latest = new HashMap<>();
-        for (CustomerContribution c : records) {
-            latest.put(c.getSubjectType() + "|" + c.getSubjectId() + "|" + c.getPeriodType() + "|" + c.getPeriod(), c);
-        }
-        return latest;
-    }
-
 }

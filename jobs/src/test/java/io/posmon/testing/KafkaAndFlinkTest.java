@@ -10,7 +10,10 @@ import io.posmon.schema.MerchantProfile;
 import io.posmon.schema.PosTransaction;
 import io.posmon.sources.ProfileFiles;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import io.posmon.schema.CustomerContribution;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -22,9 +25,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Base of tests that run jobs on a Flink MiniCluster against a real in-process Kafka broker. */
 public abstract class KafkaAndFlinkTest {
 
+    /** Two TaskManagers of one slot: a job at parallelism 2 spans both, and a test can lose one. */
     @RegisterExtension
     protected static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(2).setNumberSlotsPerTaskManager(1).build());
 
     protected static EmbeddedKafka kafka;
 
@@ -76,6 +80,15 @@ public abstract class KafkaAndFlinkTest {
             AvroKafka.send(producer, s.profilesTopic, profiles, MerchantProfile::getMerchantId);
             AvroKafka.send(producer, s.transactionsTopic, txs, PosTransaction::getMerchantId);
         }
+    }
+
+    /** The compacted view of the contribution topic: the latest record of each subject and period. */
+    protected static Map<String, CustomerContribution> latestPerKey(List<CustomerContribution> records) {
+        Map<String, CustomerContribution> latest = new HashMap<>();
+        for (CustomerContribution c : records) {
+            latest.put(c.getSubjectType() + "|" + c.getSubjectId() + "|" + c.getPeriodType() + "|" + c.getPeriod(), c);
+        }
+        return latest;
     }
 
     /** Runs the bounded job at parallelism 2 to its end. */

@@ -1,0 +1,139 @@
+package io.posmon.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.posmon.demo.generator.GeneratorSettings;
+import io.posmon.demo.generator.TrafficGenerator;
+import io.posmon.kafka.AvroKafka;
+import io.posmon.schema.CustomerContribution;
+import io.posmon.schema.DeadLetter;
+import io.posmon.schema.MerchantAlert;
+import io.posmon.schema.MerchantProfile;
+import io.posmon.schema.PosTransaction;
+import io.posmon.schema.TierChange;
+import io.posmon.testing.KafkaAndFlinkTest;
+import io.posmon.testing.Tx;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Nothing lost, nothing doubled across failures: the same input through both pipelines twice,
+ * once without faults and once failing again and again (an operator that throws after chosen
+ * checkpoints, and a TaskManager killed and replaced). The alerts read with read_committed, and
+ * the latest contribution of every key, must be the same.
+ *
+ * <p>{@code mvn verify} runs a short version. The long one (a million transactions, ten failures):
+ * {@code mvn verify -Dtest=FailoverKafkaTest -Dposmon.failover.days=60 -Dposmon.failover.merchants=800
+ * -Dposmon.failover.failures=10}.
+ */
+class FailoverKafkaTest extends KafkaAndFlinkTest {
+
+    private static final int MERCHANTS = Integer.getInteger("posmon.failover.merchants", 60);
+    private static final int DAYS = Integer.getInteger("posmon.failover.days", 3);
+    private static final int FAILURES = Integer.getInteger("posmon.failover.failures", 3);
+
+    @Test
+    @Timeout(value = 8, unit = TimeUnit.HOURS) // the long version; the short one takes about a minute
+    void failuresAndALostTaskManagerChangeNoOutput(@TempDir Path tmp, @InjectMiniCluster MiniCluster cluster)
+            throws Exception {
+        ZoneId zone = ZoneId.of("Asia/Shanghai");
+        GeneratorSettings gs = new GeneratorSettings(23, MERCHANTS, MERCHANTS * 25, 100, Tx.local("2026-11-20T00:00:00"),
+                GeneratorSettings.realisticSpeed(100, MERCHANTS), zone);
+        TrafficGenerator generator = new TrafficGenerator(gs);
+        List<MerchantProfile> profiles = generator.merchantProfiles();
+        List<PosTransaction> txs = new ArrayList<>(generator.transactionsBetween(gs.simulatedStart(),
+                gs.simulatedStart().plus(Duration.ofDays(DAYS))));
+        txs.sort(Comparator.comparing(PosTransaction::getEventTime));
+
+        JobSettings clean = jobSettings(tmp.resolve("clean"), true, 2);
+        publish(clean, profiles, txs);
+        long started = System.nanoTime();
+        runToEnd(clean, true, true);
+        long cleanSeconds = (System.nanoTime() - started) / 1_000_000_000;
+
+        JobSettings faulty = jobSettings(tmp.resolve("faulty"), true, 2);
+        faulty.failFast = false;
+        faulty.checkpointIntervalMillis = 500;
+        publish(faulty, profiles, txs);
+        Set<Long> afterCheckpoints = new TreeSet<>();
+        for (int i = 0; i < FAILURES; i++) {
+            afterCheckpoints.add(3L + 3L * i);
+        }
+        FaultInjection faults = new FaultInjection(UUID.randomUUID().toString(), afterCheckpoints);
+        var conf = FlinkSetup.configuration(faulty);
+        // Restart at once, however many failures: the production default backs off exponentially.
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 100);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        PosmonJob.onKafka(faulty, true, true).withFaults(faults).build(env);
+        JobClient job = env.executeAsync("failover");
+        // Also lose a TaskManager (and the tasks on it) once the first injected failure is behind.
+        while (faults.injected() == 0 && !job.getJobStatus().get().isGloballyTerminalState()) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(1_000);
+        boolean taskManagerLost = !job.getJobStatus().get().isGloballyTerminalState();
+        if (taskManagerLost) {
+            cluster.terminateTaskManager(0).get();
+            cluster.startTaskManager();
+        }
+        job.getJobExecutionResult().get();
+
+        System.out.printf("failover: %,d transactions, fault-free run %d s; %d injected failures, TaskManager lost: %s%n",
+                txs.size(), cleanSeconds, faults.injected(), taskManagerLost);
+        assertThat(faults.injected()).as("failures injected").isEqualTo(FAILURES);
+        assertThat(taskManagerLost).isTrue();
+
+        List<String> cleanAlerts = alerts(clean);
+        assertThat(cleanAlerts).as("the input raises alerts").isNotEmpty();
+        assertThat(alerts(faulty)).containsExactlyInAnyOrderElementsOf(cleanAlerts).doesNotHaveDuplicates();
+        assertThat(contributions(faulty)).isEqualTo(contributions(clean));
+        assertThat(AvroKafka.readAll(faulty.bootstrapServers, faulty.tierChangesTopic, TierChange.class))
+                .containsExactlyInAnyOrderElementsOf(
+                        AvroKafka.readAll(clean.bootstrapServers, clean.tierChangesTopic, TierChange.class));
+        assertThat(AvroKafka.readAll(faulty.bootstrapServers, faulty.deadLetterTopic, DeadLetter.class)).isEmpty();
+    }
+
+    /** Every committed alert, without the wall-clock time it was detected at. */
+    private static List<String> alerts(JobSettings s) {
+        List<String> alerts = new ArrayList<>();
+        for (MerchantAlert a : AvroKafka.readAll(s.bootstrapServers, s.alertsTopic, MerchantAlert.class)) {
+            a.setDetectedAt(Instant.EPOCH);
+            alerts.add(a.toString());
+        }
+        return alerts;
+    }
+
+    /** The latest contribution of every key, without emission time and revision (how often it was re-emitted). */
+    private static Map<String, String> contributions(JobSettings s) {
+        Map<String, String> figures = new TreeMap<>();
+        latestPerKey(AvroKafka.readAll(s.bootstrapServers, s.contributionsTopic, CustomerContribution.class))
+                .forEach((key, c) -> {
+                    c.setEmittedAt(Instant.EPOCH);
+                    c.setRevision(0);
+                    figures.put(key, c.toString());
+                });
+        return figures;
+    }
+}
