@@ -1,45 +1,49 @@
 package io.posmon.jobs;
 
-import io.posmon.schema.PosTransaction;
 import java.io.Serializable;
 import java.util.Map;
-import java.util.Set;
-import java.util.SortedSet;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 
 /**
- * Chaos for recovery tests: an operator on the transaction stream that throws once after each
- * chosen checkpoint completes, failing the job at a point where its state, its Kafka offsets and
- * the open Kafka transactions of its sinks must all be recovered. Only tests set it; a job
- * without it has no such operator.
+ * Chaos for recovery tests: an operator in front of the alert sink that fails the job when a
+ * checkpoint completes, then again after a later one, until the plan's number of failures: each
+ * time the job's state, its Kafka offsets and the open Kafka transactions of its sinks must all be
+ * recovered. It sits at the end of the graph, whose tasks live until the input is done (a source
+ * task finishes as soon as it has handed on its input). Only tests set it; a job without it has no
+ * such operator.
  *
  * <p>What has been thrown is kept per plan in this JVM (a MiniCluster restarts tasks in the same
  * JVM), so each chosen checkpoint fails the job exactly once.
  */
 public final class FaultInjection implements Serializable {
 
-    private static final Map<String, Set<Long>> THROWN = new ConcurrentHashMap<>();
+    private static final Map<String, ConcurrentSkipListSet<Long>> THROWN = new ConcurrentHashMap<>();
 
     private final String plan;
-    private final SortedSet<Long> afterCheckpoints;
+    private final int failures;
+    private final long spacing;
 
-    /** @param afterCheckpoints ids of the checkpoints after whose completion the job fails once */
-    public FaultInjection(String plan, Set<Long> afterCheckpoints) {
+    /**
+     * @param failures how many times to fail the job
+     * @param spacing  fail after a checkpoint at least this many checkpoint ids after the previous failure's
+     */
+    public FaultInjection(String plan, int failures, long spacing) {
         this.plan = plan;
-        this.afterCheckpoints = new TreeSet<>(afterCheckpoints);
-        THROWN.putIfAbsent(plan, ConcurrentHashMap.newKeySet());
+        this.failures = failures;
+        this.spacing = spacing;
+        THROWN.putIfAbsent(plan, new ConcurrentSkipListSet<>());
     }
 
     /** How many failures this plan has injected so far. */
     public int injected() {
-        return THROWN.getOrDefault(plan, Set.of()).size();
+        return THROWN.get(plan).size();
     }
 
-    RichMapFunction<PosTransaction, PosTransaction> operator() {
-        return new Thrower(plan, afterCheckpoints);
+    <T> RichMapFunction<T, T> operator() {
+        return new Thrower<>(plan, failures, spacing);
     }
 
     /** Thrown by the injected failures, so logs tell them from real ones. */
@@ -49,30 +53,28 @@ public final class FaultInjection implements Serializable {
         }
     }
 
-    private static final class Thrower extends RichMapFunction<PosTransaction, PosTransaction> implements CheckpointListener {
+    private static final class Thrower<T> extends RichMapFunction<T, T> implements CheckpointListener {
         private final String plan;
-        private final SortedSet<Long> afterCheckpoints;
-        private transient volatile long armedBy = -1;
+        private final int failures;
+        private final long spacing;
 
-        Thrower(String plan, SortedSet<Long> afterCheckpoints) {
+        Thrower(String plan, int failures, long spacing) {
             this.plan = plan;
-            this.afterCheckpoints = afterCheckpoints;
+            this.failures = failures;
+            this.spacing = spacing;
         }
 
         @Override
-        public PosTransaction map(PosTransaction tx) {
-            long checkpoint = armedBy;
-            if (checkpoint >= 0 && THROWN.get(plan).add(checkpoint)) {
-                throw new InjectedFailure("injected failure after checkpoint " + checkpoint + " (plan " + plan + ")");
-            }
-            return tx;
+        public T map(T value) {
+            return value;
         }
 
         @Override
         public void notifyCheckpointComplete(long checkpointId) {
-            if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0 && afterCheckpoints.contains(checkpointId)
-                    && !THROWN.get(plan).contains(checkpointId)) {
-                armedBy = checkpointId;
+            ConcurrentSkipListSet<Long> thrown = THROWN.get(plan);
+            boolean due = thrown.size() < failures && (thrown.isEmpty() || checkpointId >= thrown.last() + spacing);
+            if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0 && due && thrown.add(checkpointId)) {
+                throw new InjectedFailure("injected failure after checkpoint " + checkpointId + " (plan " + plan + ")");
             }
         }
     }

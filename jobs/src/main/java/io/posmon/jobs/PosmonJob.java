@@ -146,7 +146,12 @@ public final class PosmonJob {
         Front front = front(env);
         DataStream<DeadLetter> dead = front.deadLetters();
         if (risk != null) {
-            alerts(front).sinkTo(risk.alerts()).name("alerts-sink").uid("alerts-sink");
+            DataStream<MerchantAlert> alerts = alerts(front);
+            if (faults != null) {
+                alerts = alerts.map(faults.<MerchantAlert>operator(), new AvroTypeInfo<>(MerchantAlert.class))
+                        .name("fault-injection").uid("fault-injection");
+            }
+            alerts.sinkTo(risk.alerts()).name("alerts-sink").uid("alerts-sink");
             front.merchantStage().getSideOutput(MerchantRiskFunction.LATE).sinkTo(risk.lateTransactions())
                     .name("late-sink").uid("late-sink");
             if (risk.ruleStatus() != null) {
@@ -195,8 +200,6 @@ public final class PosmonJob {
                 .name("decode-profiles").uid("decode-profiles");
         DataStream<DeadLetter> dead = tx.getSideOutput(SplitDeadLetters.DEAD_LETTERS)
                 .union(profileUpdates.getSideOutput(SplitDeadLetters.DEAD_LETTERS));
-        DataStream<PosTransaction> transactionsIn = faults == null ? tx
-                : tx.map(faults.operator(), new AvroTypeInfo<>(PosTransaction.class)).name("fault-injection").uid("fault-injection");
         DataStream<RuleSetSnapshot> ruleSets;
         if (ruleUpdates == null) {
             ruleSets = noRuleUpdates(env);
@@ -215,7 +218,7 @@ public final class PosmonJob {
         // Transactions and profile updates as one keyed input: a broadcast input takes one other input.
         TypeInformation<Either<PosTransaction, MerchantProfile>> merchantEvent =
                 new EitherTypeInfo<>(new AvroTypeInfo<>(PosTransaction.class), new AvroTypeInfo<>(MerchantProfile.class));
-        DataStream<Either<PosTransaction, MerchantProfile>> merchantEvents = transactionsIn
+        DataStream<Either<PosTransaction, MerchantProfile>> merchantEvents = tx
                 .map(t -> Either.<PosTransaction, MerchantProfile>Left(t), merchantEvent)
                 .name("transactions-as-merchant-events").uid("transactions-as-merchant-events")
                 .union(profileUpdates.map(p -> Either.<PosTransaction, MerchantProfile>Right(p), merchantEvent)

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -276,8 +277,12 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         }
         Tier tier = s.tier;
         // Days: emit what changed; emit final and forget days that are closed.
-        List<Integer> closedDays = new ArrayList<>();
+        TreeMap<Integer, PeriodFigures> dayMap = new TreeMap<>();
         for (Map.Entry<Integer, PeriodFigures> entry : days.entries()) {
+            dayMap.put(entry.getKey(), entry.getValue());
+        }
+        List<Integer> closedDays = new ArrayList<>();
+        for (Map.Entry<Integer, PeriodFigures> entry : dayMap.entrySet()) {
             int day = entry.getKey();
             PeriodFigures f = entry.getValue();
             boolean closing = calendar.dayStart(day + 1) + config.allowedLatenessMillis() <= timestamp;
@@ -285,8 +290,9 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
                 f.revision++;
                 f.dirty = false;
                 f.closed = closing;
+                int month = monthIndex(LocalDate.ofEpochDay(day));
                 out.collect(record(ctx.getCurrentKey(), s, tier, PeriodType.DAY, LocalDate.ofEpochDay(day), f,
-                        monthMap, monthIndex(LocalDate.ofEpochDay(day))));
+                        asOfEndOf(day, month, monthMap, dayMap), month));
             }
             if (closing) {
                 closedDays.add(day);
@@ -338,6 +344,35 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
                     + config.allowedLatenessMillis());
         }
         subject.update(s);
+    }
+
+    /**
+     * The months as they stood at the end of {@code day}: its month without the later days of the
+     * month that are still open. A day's rolling figures then do not depend on how much of the
+     * following days had arrived when its record was emitted (a replay after a failure gives the
+     * same final record).
+     */
+    private TreeMap<Integer, PeriodFigures> asOfEndOf(int day, int month, TreeMap<Integer, PeriodFigures> monthMap,
+                                                      TreeMap<Integer, PeriodFigures> dayMap) {
+        PeriodFigures whole = monthMap.get(month);
+        SortedMap<Integer, PeriodFigures> later = dayMap.tailMap(day, false);
+        if (whole == null || later.isEmpty()) {
+            return monthMap;
+        }
+        PeriodFigures toDate = new PeriodFigures();
+        toDate.eligibleMinor = whole.eligibleMinor;
+        toDate.instalmentMinor = whole.instalmentMinor;
+        toDate.feeBasis = whole.feeBasis;
+        for (Map.Entry<Integer, PeriodFigures> d : later.entrySet()) {
+            if (monthIndex(LocalDate.ofEpochDay(d.getKey())) == month) {
+                toDate.eligibleMinor -= d.getValue().eligibleMinor;
+                toDate.instalmentMinor -= d.getValue().instalmentMinor;
+                toDate.feeBasis -= d.getValue().feeBasis;
+            }
+        }
+        TreeMap<Integer, PeriodFigures> asOf = new TreeMap<>(monthMap);
+        asOf.put(month, toDate);
+        return asOf;
     }
 
     private void evaluateTier(SubjectState s, int month, TreeMap<Integer, PeriodFigures> monthMap, OnTimerContext ctx) {
