@@ -75,7 +75,7 @@ public final class RuleExampleRunner {
                     .setTransactionId(t.id())
                     .setEventTime(t.time().atZone(zone).toInstant())
                     .setMerchantId(t.merchant())
-                    .setTerminalId(t.merchant() + "-T1")
+                    .setTerminalId(t.terminal() == null ? t.merchant() + "-T1" : t.terminal())
                     .setCardToken(t.cardToken() == null ? "tok_" + t.id() : t.cardToken())
                     .setMaskedPan("000000******0000")
                     .setCardType(t.card() == null ? CardType.CREDIT : t.card())

@@ -30,11 +30,12 @@ public record RuleExample(String name, List<String> rules, String currency, List
 
     /**
      * A transaction at local time (the engine's time zone), amount in major units. Left out:
-     * card CREDIT, type SALE, status APPROVED, a card of its own ({@code cardToken} names a shared one).
+     * card CREDIT, type SALE, status APPROVED, a card of its own ({@code cardToken} names a shared one),
+     * the merchant's one terminal {@code <merchant>-T1} ({@code terminal} names another).
      */
     public record Transaction(String id, String merchant, LocalDateTime time, BigDecimal amount, CardType card,
                               TransactionType type, TransactionStatus status, String original, String customer,
-                              String cardToken, Integer installments) {
+                              String cardToken, Integer installments, String terminal) {
     }
 
     /**
