@@ -29,6 +29,31 @@ public final class PanGuard {
         return false;
     }
 
+    /** The digits of the first PAN in the text, or null when there is none. */
+    public static String firstPan(CharSequence text) {
+        if (text == null) {
+            return null;
+        }
+        int start = -1;
+        for (int i = 0; i <= text.length(); i++) {
+            boolean digit = i < text.length() && Character.isDigit(text.charAt(i)) && text.charAt(i) < 128;
+            if (digit && start < 0) {
+                start = i;
+            } else if (!digit && start >= 0) {
+                if (isPan(text, start, i)) {
+                    return text.subSequence(start, i).toString();
+                }
+                start = -1;
+            }
+        }
+        return null;
+    }
+
+    /** A card number as it may be shown: the first 6 and last 4 digits, the rest as '*'. */
+    public static String mask(String panDigits) {
+        return panDigits.substring(0, 6) + "*".repeat(panDigits.length() - 10) + panDigits.substring(panDigits.length() - 4);
+    }
+
     /** A copy of raw bytes with every PAN-like ASCII digit run masked to first 6 and last 4. */
     public static byte[] maskPans(byte[] raw) {
         if (raw == null) {

@@ -52,6 +52,9 @@ public class JobSettings {
     @Option(names = "--rules", description = "Directory of rule and policy files. Default: ${DEFAULT-VALUE}")
     public Path rulesDir = Path.of("rules");
 
+    @Option(names = "--pan-key-file", description = "File holding the secret key (32 bytes or more) that turns a clear card number arriving in a transaction into a token; read on each TaskManager. Without it such transactions go to the dead-letter topic.")
+    public Path panKeyFile;
+
     @Option(names = "--profiles-file", description = "Avro container file of MerchantProfile loaded at start-up (optional).")
     public Path profilesFile;
 

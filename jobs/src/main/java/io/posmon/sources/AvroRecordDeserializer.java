@@ -9,7 +9,9 @@ import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -27,12 +29,27 @@ public final class AvroRecordDeserializer<T extends SpecificRecordBase>
 
     private final Class<T> type;
     private final RecordCheck<T> check;
+    private final RecordRepair<T> repair;
     private transient SpecificDatumReader<T> reader;
     private transient BinaryDecoder decoder;
+    private transient Counter repaired;
 
     public AvroRecordDeserializer(Class<T> type, RecordCheck<T> check) {
+        this(type, null, check);
+    }
+
+    /** @param repair applied to each decoded record before the check; null for none */
+    public AvroRecordDeserializer(Class<T> type, RecordRepair<T> repair, RecordCheck<T> check) {
         this.type = type;
+        this.repair = repair;
         this.check = check;
+    }
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+        if (repair != null) {
+            repaired = context.getMetricGroup().counter(repair.metricName());
+        }
     }
 
     @Override
@@ -49,6 +66,9 @@ public final class AvroRecordDeserializer<T extends SpecificRecordBase>
             try {
                 decoder = DecoderFactory.get().binaryDecoder(value, decoder);
                 decoded = reader.read(null, decoder);
+                if (repair != null && decoder.isEnd() && repair.repair(decoded) && repaired != null) {
+                    repaired.inc();
+                }
                 problem = decoder.isEnd() ? check.problem(decoded) : "trailing bytes after the " + type.getSimpleName();
             } catch (IOException | RuntimeException e) {
                 problem = "not a " + type.getSimpleName() + " in Avro binary: " + e.getClass().getSimpleName()

@@ -1,5 +1,6 @@
 package io.posmon.sources;
 
+import io.posmon.carddata.PanTokenizer;
 import io.posmon.jobs.JobSettings;
 import io.posmon.schema.CustomerHoldings;
 import io.posmon.schema.DeadLetter;
@@ -25,7 +26,9 @@ public final class KafkaSources {
                 .setGroupId(s.groupId)
                 .setStartingOffsets(startingOffsets(s))
                 .setProperties(consumerProperties())
-                .setDeserializer(new AvroRecordDeserializer<>(PosTransaction.class, TransactionChecks::transactionProblem));
+                .setDeserializer(new AvroRecordDeserializer<>(PosTransaction.class,
+                        new ClearPanTokenization(s.panKeyFile == null ? null : new PanTokenizer(s.panKeyFile.toString())),
+                        TransactionChecks::transactionProblem));
         if (s.bounded) {
             builder.setBounded(OffsetsInitializer.latest());
         }

@@ -30,8 +30,15 @@ public final class TransactionChecks {
             return "unknown currency '" + tx.getCurrency() + "' (ISO 4217 expected)";
         }
         // Never let a clear card number into state or outputs: the record is dead-lettered, masked.
+        // (A clear one in cardToken or maskedPan was tokenized at decoding when a key is configured.)
         if (PanGuard.containsClearPan(tx.getMaskedPan()) || PanGuard.containsClearPan(tx.getCardToken())) {
-            return "a clear card number (PAN) in maskedPan or cardToken";
+            return "a clear card number (PAN) in maskedPan or cardToken, and no --pan-key-file to tokenize it";
+        }
+        for (CharSequence field : new CharSequence[] {tx.getTransactionId(), tx.getMerchantId(), tx.getTerminalId(),
+                tx.getCustomerId(), tx.getOriginalTransactionId(), tx.getCustomerRegion()}) {
+            if (PanGuard.containsClearPan(field)) {
+                return "a clear card number (PAN) in a field that is not a card field";
+            }
         }
         return null;
     }
