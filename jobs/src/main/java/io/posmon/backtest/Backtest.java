@@ -45,7 +45,7 @@ public final class Backtest {
 
     public Result run(CompiledRules rules, CompiledRules baseline, Path transactionsFile, Path merchantsFile, Path out)
             throws Exception {
-        RecordFiles.Read<PosTransaction> txs = RecordFiles.transactions(transactionsFile);
+        RecordFiles.Read<PosTransaction> txs = RecordFiles.transactions(transactionsFile, rules.engine().maxAmountMinor());
         RecordFiles.Read<MerchantProfile> merchants = RecordFiles.merchants(merchantsFile);
         List<RecordFiles.BadRow> bad = new ArrayList<>(merchants.badRows());
         bad.addAll(txs.badRows());

@@ -53,16 +53,18 @@ public final class RecordFiles {
     private RecordFiles() {
     }
 
-    public static Read<PosTransaction> transactions(Path file) throws IOException {
-        return read(file, PosTransaction.class, RecordFiles::transaction);
+    /** @param maxAmountMinor the engine's limit above which a transaction is refused, as the job refuses it */
+    public static Read<PosTransaction> transactions(Path file, long maxAmountMinor) throws IOException {
+        return read(file, PosTransaction.class, RecordFiles::transaction, tx -> TransactionChecks.transactionProblem(tx, maxAmountMinor));
     }
 
     public static Read<MerchantProfile> merchants(Path file) throws IOException {
-        return read(file, MerchantProfile.class, RecordFiles::merchant);
+        return read(file, MerchantProfile.class, RecordFiles::merchant, TransactionChecks::profileProblem);
     }
 
     private static <T extends SpecificRecordBase> Read<T> read(Path file, Class<T> type,
-                                                                Function<Map<String, String>, T> convert)
+                                                                Function<Map<String, String>, T> convert,
+                                                                Function<T, String> check)
             throws IOException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         List<T> records = new ArrayList<>();
@@ -72,8 +74,7 @@ public final class RecordFiles {
                 long n = 0;
                 for (T record : reader) {
                     n++;
-                    String problem = record instanceof PosTransaction tx ? TransactionChecks.transactionProblem(tx)
-                            : TransactionChecks.profileProblem((MerchantProfile) record);
+                    String problem = check.apply(record);
                     if (problem == null) {
                         records.add(record);
                     } else {
@@ -95,7 +96,7 @@ public final class RecordFiles {
                         Map<String, String> row = new LinkedHashMap<>();
                         json.readTree(line).fields().forEachRemaining(f ->
                                 row.put(f.getKey(), f.getValue().isNull() ? "" : f.getValue().asText()));
-                        records.add(convert.apply(row));
+                        records.add(checked(convert.apply(row), check));
                     } catch (RuntimeException | IOException e) {
                         bad.add(new BadRow(file, n, reason(e)));
                     }
@@ -112,7 +113,7 @@ public final class RecordFiles {
                             break;
                         }
                         line = rows.getCurrentLocation().getLineNr();
-                        records.add(convert.apply(rows.nextValue()));
+                        records.add(checked(convert.apply(rows.nextValue()), check));
                     } catch (RuntimeException e) {
                         bad.add(new BadRow(file, Math.max(2, line), reason(e)));
                     }
@@ -148,10 +149,6 @@ public final class RecordFiles {
                 .setInstallments((int) longOf(optional(row, "installments", "0"), "installments"))
                 .setCustomerRegion(nullable(row, "customerRegion"))
                 .build();
-        String problem = TransactionChecks.transactionProblem(tx);
-        if (problem != null) {
-            throw new IllegalArgumentException(problem);
-        }
         return tx;
     }
 
@@ -172,11 +169,16 @@ public final class RecordFiles {
                 .setSettlementCurrency(nullable(row, "settlementCurrency"))
                 .setUpdatedAt(updated == null ? null : instant(updated))
                 .build();
-        String problem = TransactionChecks.profileProblem(p);
+        return p;
+    }
+
+    /** The record if it passes the check; else its problem, reported with the row's line. */
+    private static <T> T checked(T record, Function<T, String> check) {
+        String problem = check.apply(record);
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
-        return p;
+        return record;
     }
 
     /** ISO-8601 with an offset (2026-11-23T10:00:00+08:00, ...Z) or epoch milliseconds. */

@@ -131,7 +131,7 @@ public final class PosmonJob {
     /** The job on Kafka, as {@code posmon run} and {@code flink run} start it. */
     public static PosmonJob onKafka(JobSettings s, boolean withRisk, boolean withContributions) throws Exception {
         CompiledRules rules = RuleCompiler.compile(RuleSetLoader.load(s.rulesDir));
-        return new PosmonJob(rules, KafkaSources.transactions(s), KafkaSources.profiles(s),
+        return new PosmonJob(rules, KafkaSources.transactions(s, rules.engine()), KafkaSources.profiles(s),
                 s.holdingsTopic == null || !withContributions ? null : KafkaSources.holdings(s),
                 KafkaSources.ruleUpdates(s), KafkaSinks.deadLetters(s),
                 s.profilesFile == null ? null : new StartupProfiles(s.profilesFile.toAbsolutePath().toString()),

@@ -10,7 +10,9 @@ public record EngineConfig(
         long allowedLatenessMillis,
         long sourceIdleTimeoutMillis,
         long dedupeHorizonMillis,
-        int evidenceLimit) implements Serializable {
+        int evidenceLimit,
+        long maxEventTimeAheadMillis,
+        long maxAmountMinor) implements Serializable {
 
     public ZoneId zone() {
         return ZoneId.of(timeZone);

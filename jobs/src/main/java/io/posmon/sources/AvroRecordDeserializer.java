@@ -69,7 +69,7 @@ public final class AvroRecordDeserializer<T extends SpecificRecordBase>
                 if (repair != null && decoder.isEnd() && repair.repair(decoded) && repaired != null) {
                     repaired.inc();
                 }
-                problem = decoder.isEnd() ? check.problem(decoded) : "trailing bytes after the " + type.getSimpleName();
+                problem = decoder.isEnd() ? check.problem(decoded, record.timestamp()) : "trailing bytes after the " + type.getSimpleName();
             } catch (IOException | RuntimeException e) {
                 problem = "not a " + type.getSimpleName() + " in Avro binary: " + e.getClass().getSimpleName()
                         + (e.getMessage() == null ? "" : ": " + e.getMessage());

@@ -2,6 +2,7 @@ package io.posmon.sources;
 
 import io.posmon.carddata.PanTokenizer;
 import io.posmon.jobs.JobSettings;
+import io.posmon.operators.EngineConfig;
 import io.posmon.schema.CustomerHoldings;
 import io.posmon.schema.DeadLetter;
 import io.posmon.schema.MerchantProfile;
@@ -19,7 +20,7 @@ public final class KafkaSources {
     private KafkaSources() {
     }
 
-    public static KafkaSource<Either<DeadLetter, PosTransaction>> transactions(JobSettings s) {
+    public static KafkaSource<Either<DeadLetter, PosTransaction>> transactions(JobSettings s, EngineConfig engine) {
         var builder = KafkaSource.<Either<DeadLetter, PosTransaction>>builder()
                 .setBootstrapServers(s.bootstrapServers)
                 .setTopics(s.transactionsTopic)
@@ -28,7 +29,7 @@ public final class KafkaSources {
                 .setProperties(consumerProperties())
                 .setDeserializer(new AvroRecordDeserializer<>(PosTransaction.class,
                         new ClearPanTokenization(s.panKeyFile == null ? null : new PanTokenizer(s.panKeyFile.toString())),
-                        TransactionChecks::transactionProblem));
+                        TransactionChecks.atIngest(engine)));
         if (s.bounded) {
             builder.setBounded(OffsetsInitializer.latest());
         }
@@ -44,7 +45,7 @@ public final class KafkaSources {
                 // whole (a restore from a checkpoint resumes at the checkpointed offsets instead).
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setProperties(consumerProperties())
-                .setDeserializer(new AvroRecordDeserializer<>(MerchantProfile.class, TransactionChecks::profileProblem));
+                .setDeserializer(new AvroRecordDeserializer<>(MerchantProfile.class, (p, ingestTime) -> TransactionChecks.profileProblem(p)));
         if (s.bounded) {
             builder.setBounded(OffsetsInitializer.latest());
         }
@@ -60,7 +61,7 @@ public final class KafkaSources {
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setProperties(consumerProperties())
                 .setDeserializer(new AvroRecordDeserializer<>(CustomerHoldings.class,
-                        h -> h.getCustomerId().isBlank() ? "customerId is empty" : null));
+                        (h, ingestTime) -> h.getCustomerId().isBlank() ? "customerId is empty" : null));
         if (s.bounded) {
             builder.setBounded(OffsetsInitializer.latest());
         }
@@ -80,7 +81,7 @@ public final class KafkaSources {
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setProperties(consumerProperties())
                 .setDeserializer(new AvroRecordDeserializer<>(RuleSetSnapshot.class,
-                        r -> r.getFiles().isEmpty() ? "a rule set with no files" : null));
+                        (r, ingestTime) -> r.getFiles().isEmpty() ? "a rule set with no files" : null));
         if (s.bounded) {
             builder.setBounded(OffsetsInitializer.latest());
         }

@@ -5,5 +5,7 @@ import java.io.Serializable;
 /** Says why a decoded record cannot be processed, or null when it can. */
 @FunctionalInterface
 public interface RecordCheck<T> extends Serializable {
-    String problem(T record);
+
+    /** @param ingestTimeMillis when the record reached Kafka (its timestamp), or -1 when unknown */
+    String problem(T record, long ingestTimeMillis);
 }

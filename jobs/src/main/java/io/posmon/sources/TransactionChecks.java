@@ -1,8 +1,10 @@
 package io.posmon.sources;
 
+import io.posmon.operators.EngineConfig;
 import io.posmon.carddata.PanGuard;
 import io.posmon.schema.MerchantProfile;
 import io.posmon.schema.PosTransaction;
+import java.time.Instant;
 import java.util.Currency;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -16,7 +18,22 @@ public final class TransactionChecks {
     private TransactionChecks() {
     }
 
-    public static String transactionProblem(PosTransaction tx) {
+    /** The checks at the job's Kafka source: the record's content, its amount and its time against when it arrived. */
+    public static RecordCheck<PosTransaction> atIngest(EngineConfig engine) {
+        long maxAmount = engine.maxAmountMinor();
+        long maxAhead = engine.maxEventTimeAheadMillis();
+        return (tx, ingestTime) -> {
+            String problem = transactionProblem(tx, maxAmount);
+            if (problem == null && ingestTime >= 0 && tx.getEventTime().toEpochMilli() > ingestTime + maxAhead) {
+                problem = "eventTime " + tx.getEventTime() + " is more than maxEventTimeAhead (" + maxAhead / 1000
+                        + " s) after the record reached Kafka (" + Instant.ofEpochMilli(ingestTime) + ")";
+            }
+            return problem;
+        };
+    }
+
+    /** What is wrong with a transaction's content, or null; {@code maxAmountMinor} from engine.yaml. */
+    public static String transactionProblem(PosTransaction tx, long maxAmountMinor) {
         if (tx.getTransactionId().isBlank()) {
             return "transactionId is empty";
         }
@@ -25,6 +42,9 @@ public final class TransactionChecks {
         }
         if (tx.getAmountMinor() <= 0) {
             return "amountMinor must be positive (the type says the direction), got " + tx.getAmountMinor();
+        }
+        if (tx.getAmountMinor() > maxAmountMinor) {
+            return "amountMinor " + tx.getAmountMinor() + " is above maxAmountMinor " + maxAmountMinor + " (engine.yaml)";
         }
         if (!CURRENCIES.contains(tx.getCurrency())) {
             return "unknown currency '" + tx.getCurrency() + "' (ISO 4217 expected)";

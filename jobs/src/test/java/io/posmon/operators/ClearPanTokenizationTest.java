@@ -35,7 +35,7 @@ class ClearPanTokenizationTest {
         assertThat(new ClearPanTokenization(a).repair(tx)).isTrue();
         assertThat(tx.getCardToken()).isEqualTo(a.token(VISA)).startsWith("tok_").hasSize(36).doesNotContain("1111");
         assertThat(tx.getMaskedPan()).isEqualTo("411111******1111");
-        assertThat(TransactionChecks.transactionProblem(tx)).isNull();
+        assertThat(TransactionChecks.transactionProblem(tx, Long.MAX_VALUE)).isNull();
 
         assertThat(a.token(VISA)).as("the same card, the same token").isEqualTo(key(tmp, "a2", 'a').token(VISA));
         assertThat(key(tmp, "b", 'b').token(VISA)).as("another key, another token").isNotEqualTo(a.token(VISA));
@@ -46,7 +46,7 @@ class ClearPanTokenizationTest {
     void withoutAKeyTheTransactionIsLeftForTheDeadLetterTopic() {
         PosTransaction tx = withClearPan();
         assertThat(new ClearPanTokenization(null).repair(tx)).isFalse();
-        assertThat(TransactionChecks.transactionProblem(tx)).contains("clear card number");
+        assertThat(TransactionChecks.transactionProblem(tx, Long.MAX_VALUE)).contains("clear card number");
     }
 
     @Test

@@ -10,5 +10,7 @@ public record EngineSettings(
         Duration allowedLateness,
         Duration sourceIdleTimeout,
         Duration dedupeHorizon,
-        Integer evidenceLimit) {
+        Integer evidenceLimit,
+        Duration maxEventTimeAhead,
+        Long maxAmountMinor) {
 }

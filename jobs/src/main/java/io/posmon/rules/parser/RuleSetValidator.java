@@ -41,6 +41,13 @@ final class RuleSetValidator {
         durationBetween(p, at + "/sourceIdleTimeout", "sourceIdleTimeout", e.sourceIdleTimeout(), Duration.ofMillis(100), Duration.ofHours(1));
         durationBetween(p, at + "/dedupeHorizon", "dedupeHorizon", e.dedupeHorizon(), Duration.ofMinutes(1), Duration.ofDays(31));
         intBetween(p, at + "/evidenceLimit", "evidenceLimit", e.evidenceLimit(), 1, 100);
+        durationBetween(p, at + "/maxEventTimeAhead", "maxEventTimeAhead", e.maxEventTimeAhead(), Duration.ofMinutes(1), Duration.ofDays(31));
+        // Above 10^17 minor units, a few thousand such amounts could overflow a day's sum.
+        if (p.require(e.maxAmountMinor(), at, "maxAmountMinor")
+                && (e.maxAmountMinor() < 1 || e.maxAmountMinor() > 100_000_000_000_000_000L)) {
+            p.at(at + "/maxAmountMinor", "maxAmountMinor must be between 1 and 100000000000000000 (minor units), got "
+                    + e.maxAmountMinor());
+        }
     }
 
     /** Returns the set of group names (fallback included) when the section is usable. */
