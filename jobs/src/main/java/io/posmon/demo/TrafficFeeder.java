@@ -36,7 +36,7 @@ final class TrafficFeeder implements Runnable {
         while (running.get()) {
             Instant now = generator.simulatedTimeAt(Duration.ofNanos(System.nanoTime() - wallStart));
             List<PosTransaction> batch = generator.transactionsBetween(last, now);
-            AvroKafka.send(producer, topic, batch, PosTransaction::getMerchantId);
+            AvroKafka.sendTransactions(producer, topic, batch);
             sent.addAndGet(batch.size());
             last = now;
             simulatedNow = now;

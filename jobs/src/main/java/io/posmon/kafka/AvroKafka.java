@@ -59,6 +59,17 @@ public final class AvroKafka {
         return new KafkaProducer<>(p);
     }
 
+    /**
+     * Sends transactions keyed by merchant (one merchant's stay in order) and waits until the broker
+     * has them all. Their Kafka timestamp is the time they are sent, as a switch sends them: the job
+     * refuses a transaction whose event time is more than maxEventTimeAhead after it (and the broker
+     * refuses timestamps more than an hour ahead of its clock).
+     */
+    public static void sendTransactions(KafkaProducer<byte[], byte[]> producer, String topic,
+                                        List<io.posmon.schema.PosTransaction> txs) {
+        send(producer, topic, txs, io.posmon.schema.PosTransaction::getMerchantId);
+    }
+
     /** Sends records keyed by the given key and waits until the broker has them all. */
     public static <T extends SpecificRecordBase> void send(KafkaProducer<byte[], byte[]> producer, String topic,
                                                            List<T> records, Function<T, String> key) {

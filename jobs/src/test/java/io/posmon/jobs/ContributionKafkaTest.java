@@ -53,7 +53,7 @@ class ContributionKafkaTest extends KafkaAndFlinkTest {
     void emittedFiguresEqualAnIndependentComputation(@TempDir Path tmp) throws Exception {
         JobSettings s = jobSettings(tmp, true, 2);
         ZoneId zone = ZoneId.of("Asia/Shanghai");
-        GeneratorSettings gs = new GeneratorSettings(11, 20, 2_000, 100, local("2026-12-10T00:00:00"),
+        GeneratorSettings gs = new GeneratorSettings(11, 20, 2_000, 100, local("2025-12-10T00:00:00"),
                 GeneratorSettings.realisticSpeed(100, 20), zone);
         TrafficGenerator generator = new TrafficGenerator(gs);
         List<MerchantProfile> profiles = new ArrayList<>(generator.merchantProfiles());
@@ -67,7 +67,7 @@ class ContributionKafkaTest extends KafkaAndFlinkTest {
         ProfileFiles.write(s.profilesFile, profiles);
         try (KafkaProducer<byte[], byte[]> producer = AvroKafka.producer(s.bootstrapServers)) {
             AvroKafka.send(producer, s.profilesTopic, profiles, MerchantProfile::getMerchantId);
-            AvroKafka.send(producer, s.transactionsTopic, txs, PosTransaction::getMerchantId);
+            AvroKafka.sendTransactions(producer, s.transactionsTopic, txs);
             // CX0004 never pays by card here but holds a platinum card; CX0002's product sets no floor.
             AvroKafka.send(producer, s.holdingsTopic, List.of(
                     CustomerHoldings.newBuilder().setCustomerId("CX0004").setProducts(List.of("PLATINUM_CREDIT_CARD"))
@@ -126,14 +126,14 @@ class ContributionKafkaTest extends KafkaAndFlinkTest {
                 .sorted().collect(Collectors.toList());
         assertThat(tierChanges).containsExactly(
                 // December: 1,015 points of spending, 499 of instalment bonus (50% of 99,999.99), 606 of fees.
-                "CX0001|2026-12|NOT_RATED|STAR_5|UPGRADE|2027-01-01|2120|2000|0",
+                "CX0001|2025-12|NOT_RATED|STAR_5|UPGRADE|2026-01-01|2120|2000|0",
                 // 250,000.00 in March at a 38 bp merchant: 2,500 points of spending + 950 of fees = 3,450.
-                "CX0002|2026-03|NOT_RATED|STAR_5|UPGRADE|2026-04-01|3450|2000|0",
+                "CX0002|2025-03|NOT_RATED|STAR_5|UPGRADE|2025-04-01|3450|2000|0",
                 // March leaves the 6-month window at the end of September: below STAR_5 from then on,
                 // grace 2 months, so the downgrade waits for 31 December (4 evaluations below).
-                "CX0002|2026-12|STAR_5|STAR_3|DOWNGRADE|2027-01-01|78|50|4",
+                "CX0002|2025-12|STAR_5|STAR_3|DOWNGRADE|2026-01-01|78|50|4",
                 // Shanghai thresholds are 150%: 2,484 points reach STAR_4 (750) but not STAR_5 (3,000).
-                "CX0003|2026-11|NOT_RATED|STAR_4|UPGRADE|2026-12-01|2484|750|0");
+                "CX0003|2025-11|NOT_RATED|STAR_4|UPGRADE|2025-12-01|2484|750|0");
     }
 
     /**
@@ -152,24 +152,23 @@ class ContributionKafkaTest extends KafkaAndFlinkTest {
         var job = env.executeAsync("contribution-lateness");
         try (KafkaProducer<byte[], byte[]> producer = AvroKafka.producer(s.bootstrapServers)) {
             AvroKafka.send(producer, s.profilesTopic, profiles, MerchantProfile::getMerchantId);
-            AvroKafka.send(producer, s.transactionsTopic, List.of(
-                    own("L1", "CX0100", "X000004", "2026-12-01T10:00:00", 10_000).build(),
+            AvroKafka.sendTransactions(producer, s.transactionsTopic, List.of(
+                    own("L1", "CX0100", "X000004", "2025-12-01T10:00:00", 10_000).build(),
                     // Moves event time to 5 Dec: 1 Dec (end + 1 day of lateness = 3 Dec) is final.
-                    own("L2", "CX0100", "X000004", "2026-12-05T10:00:00", 20_000).build()), PosTransaction::getMerchantId);
-            int finalRevision = awaitRecord(s, "CUSTOMER|CX0100|DAY|2026-12-01", c -> c.getIsFinal()).getRevision();
+                    own("L2", "CX0100", "X000004", "2025-12-05T10:00:00", 20_000).build()));
+            int finalRevision = awaitRecord(s, "CUSTOMER|CX0100|DAY|2025-12-01", c -> c.getIsFinal()).getRevision();
 
-            AvroKafka.send(producer, s.transactionsTopic, List.of(
-                    own("L3", "CX0100", "X000004", "2026-12-01T12:00:00", 40_000).build(),   // too late
-                    own("L4", "CX0100", "X000004", "2026-12-04T23:00:00", 80_000).build()),  // within the lateness
-                    PosTransaction::getMerchantId);
-            awaitRecord(s, "CUSTOMER|CX0100|DAY|2026-12-04", c -> c.getEligibleSpendingMinor() == 80_000);
+            AvroKafka.sendTransactions(producer, s.transactionsTopic, List.of(
+                    own("L3", "CX0100", "X000004", "2025-12-01T12:00:00", 40_000).build(),   // too late
+                    own("L4", "CX0100", "X000004", "2025-12-04T23:00:00", 80_000).build())); // within the lateness
+            awaitRecord(s, "CUSTOMER|CX0100|DAY|2025-12-04", c -> c.getEligibleSpendingMinor() == 80_000);
             assertThat(AvroKafka.readAll(s.bootstrapServers, s.lateContributionsTopic, PosTransaction.class))
                     .extracting(PosTransaction::getTransactionId).contains("L3").doesNotContain("L1", "L2", "L4");
             Map<String, CustomerContribution> latest = latestPerKey(
                     AvroKafka.readAll(s.bootstrapServers, s.contributionsTopic, CustomerContribution.class));
-            assertThat(latest.get("CUSTOMER|CX0100|DAY|2026-12-01").getEligibleSpendingMinor()).isEqualTo(10_000);
-            assertThat(latest.get("CUSTOMER|CX0100|DAY|2026-12-01").getRevision()).isEqualTo(finalRevision);
-            awaitRecord(s, "CUSTOMER|CX0100|MONTH|2026-12", c -> c.getEligibleSpendingMinor() == 110_000);
+            assertThat(latest.get("CUSTOMER|CX0100|DAY|2025-12-01").getEligibleSpendingMinor()).isEqualTo(10_000);
+            assertThat(latest.get("CUSTOMER|CX0100|DAY|2025-12-01").getRevision()).isEqualTo(finalRevision);
+            awaitRecord(s, "CUSTOMER|CX0100|MONTH|2025-12", c -> c.getEligibleSpendingMinor() == 110_000);
         } finally {
             job.cancel().get();
         }
@@ -191,22 +190,22 @@ class ContributionKafkaTest extends KafkaAndFlinkTest {
 
     private static void assertEdgeCases(Map<String, CustomerContribution> latest) {
         // Local midnight at the year end: 23:59:59.999 on 31 Dec and 00:00 on 1 Jan fall on their own days.
-        assertThat(latest.get("CUSTOMER|CX0001|DAY|2026-12-31").getEligibleSpendingMinor()).isEqualTo(10_000);
-        assertThat(latest.get("CUSTOMER|CX0001|DAY|2027-01-01").getEligibleSpendingMinor()).isEqualTo(10_001);
-        CustomerContribution december = latest.get("CUSTOMER|CX0001|MONTH|2026-12");
+        assertThat(latest.get("CUSTOMER|CX0001|DAY|2025-12-31").getEligibleSpendingMinor()).isEqualTo(10_000);
+        assertThat(latest.get("CUSTOMER|CX0001|DAY|2026-01-01").getEligibleSpendingMinor()).isEqualTo(10_001);
+        CustomerContribution december = latest.get("CUSTOMER|CX0001|MONTH|2025-12");
         // 99,999.99 (instalments) + 100.00 + 2,000.00 sale less a 500.00 refund; 100,000.00 is excluded,
         // and so are the cash (6011) and zero-fee purchases, less a 200.00 refund of the cash one.
         assertThat(december.getEligibleSpendingMinor()).isEqualTo(9_999_999 + 10_000 + 200_000 - 50_000);
         assertThat(december.getExcludedSpendingMinor()).isEqualTo(10_000_000 + 50_000 + 30_000 - 20_000);
         assertThat(december.getInstalmentAmountMinor()).isEqualTo(9_999_999);
         // The rest of the 2,000.00 sale is refunded in January: only what was left of it (1,500.00).
-        assertThat(latest.get("CUSTOMER|CX0001|DAY|2027-01-03").getEligibleSpendingMinor()).isEqualTo(-150_000);
-        assertThat(latest.get("CUSTOMER|CX0001|DAY|2027-01-03").getPoints()).isZero();
+        assertThat(latest.get("CUSTOMER|CX0001|DAY|2026-01-03").getEligibleSpendingMinor()).isEqualTo(-150_000);
+        assertThat(latest.get("CUSTOMER|CX0001|DAY|2026-01-03").getPoints()).isZero();
         // The sale voided and then reversed is taken back once; its retransmission and the declined sale never count.
-        assertThat(latest.get("CUSTOMER|CX0001|DAY|2026-12-22").getEligibleSpendingMinor()).isZero();
-        assertThat(latest.get("CUSTOMER|CX0001|DAY|2026-12-22").getTransactionCount()).isEqualTo(1);
-        assertThat(latest).doesNotContainKey("CUSTOMER|CX0001|DAY|2026-12-24");
-        assertThat(latest).doesNotContainKey("CUSTOMER|CX0001|DAY|2026-12-26");
+        assertThat(latest.get("CUSTOMER|CX0001|DAY|2025-12-22").getEligibleSpendingMinor()).isZero();
+        assertThat(latest.get("CUSTOMER|CX0001|DAY|2025-12-22").getTransactionCount()).isEqualTo(1);
+        assertThat(latest).doesNotContainKey("CUSTOMER|CX0001|DAY|2025-12-24");
+        assertThat(latest).doesNotContainKey("CUSTOMER|CX0001|DAY|2025-12-26");
     }
 
     private static List<MerchantProfile> scriptedMerchants() {
@@ -223,26 +222,26 @@ class ContributionKafkaTest extends KafkaAndFlinkTest {
 
     private static List<PosTransaction> edgeCases() {
         List<PosTransaction> t = new ArrayList<>();
-        t.add(own("E1", "CX0001", "X000004", "2026-12-31T23:59:59.999", 10_000).build());
-        t.add(own("E2", "CX0001", "X000004", "2027-01-01T00:00:00", 10_001).build());
-        t.add(own("E3", "CX0001", "X000003", "2026-12-20T10:00:00", 10_000_000).build());   // at the single-purchase cap
-        t.add(own("E4", "CX0001", "X000003", "2026-12-20T10:05:00", 9_999_999).setInstallments(12).build());
-        PosTransaction cash = own("E5", "CX0001", "X000001", "2026-12-21T11:00:00", 50_000).build();
+        t.add(own("E1", "CX0001", "X000004", "2025-12-31T23:59:59.999", 10_000).build());
+        t.add(own("E2", "CX0001", "X000004", "2026-01-01T00:00:00", 10_001).build());
+        t.add(own("E3", "CX0001", "X000003", "2025-12-20T10:00:00", 10_000_000).build());   // at the single-purchase cap
+        t.add(own("E4", "CX0001", "X000003", "2025-12-20T10:05:00", 9_999_999).setInstallments(12).build());
+        PosTransaction cash = own("E5", "CX0001", "X000001", "2025-12-21T11:00:00", 50_000).build();
         t.add(cash);
-        t.add(own("E6", "CX0001", "X000002", "2026-12-21T11:05:00", 30_000).build());        // zero-fee merchant
-        PosTransaction voided = own("E7", "CX0001", "X000004", "2026-12-22T12:00:00", 100_000).build();
+        t.add(own("E6", "CX0001", "X000002", "2025-12-21T11:05:00", 30_000).build());        // zero-fee merchant
+        PosTransaction voided = own("E7", "CX0001", "X000004", "2025-12-22T12:00:00", 100_000).build();
         t.add(voided);
         t.add(voided);                                                                          // retransmission
-        t.add(undo(TransactionType.VOID, "E8", voided, "2026-12-22T12:10:00", 100_000));
-        t.add(undo(TransactionType.REVERSAL, "E9", voided, "2026-12-22T12:11:00", 100_000));
-        PosTransaction refunded = own("E10", "CX0001", "X000004", "2026-12-23T09:00:00", 200_000).build();
+        t.add(undo(TransactionType.VOID, "E8", voided, "2025-12-22T12:10:00", 100_000));
+        t.add(undo(TransactionType.REVERSAL, "E9", voided, "2025-12-22T12:11:00", 100_000));
+        PosTransaction refunded = own("E10", "CX0001", "X000004", "2025-12-23T09:00:00", 200_000).build();
         t.add(refunded);
-        t.add(undo(TransactionType.REFUND, "E11", refunded, "2026-12-28T15:00:00", 50_000));
-        t.add(undo(TransactionType.REFUND, "E12", refunded, "2027-01-03T15:00:00", 200_000));
-        t.add(own("E13", "CX0001", "X000004", "2026-12-24T10:00:00", 77_777).setStatus(TransactionStatus.DECLINED).build());
-        t.add(own("E14", "CX0001", "X000004", "2026-12-26T10:00:00", 1_000).setType(TransactionType.REFUND)
+        t.add(undo(TransactionType.REFUND, "E11", refunded, "2025-12-28T15:00:00", 50_000));
+        t.add(undo(TransactionType.REFUND, "E12", refunded, "2026-01-03T15:00:00", 200_000));
+        t.add(own("E13", "CX0001", "X000004", "2025-12-24T10:00:00", 77_777).setStatus(TransactionStatus.DECLINED).build());
+        t.add(own("E14", "CX0001", "X000004", "2025-12-26T10:00:00", 1_000).setType(TransactionType.REFUND)
                 .setOriginalTransactionId("NEVER-SEEN").build());
-        t.add(undo(TransactionType.REFUND, "E15", cash, "2026-12-29T10:00:00", 20_000));
+        t.add(undo(TransactionType.REFUND, "E15", cash, "2025-12-29T10:00:00", 20_000));
         return t;
     }
 
@@ -255,14 +254,14 @@ class ContributionKafkaTest extends KafkaAndFlinkTest {
     private static List<PosTransaction> tierJourneys() {
         List<PosTransaction> t = new ArrayList<>();
         for (int i = 1; i <= 5; i++) {
-            t.add(own("J2-03-" + i, "CX0002", "X000004", "2026-03-1" + i + "T10:00:00", 5_000_000).build());
+            t.add(own("J2-03-" + i, "CX0002", "X000004", "2025-03-1" + i + "T10:00:00", 5_000_000).build());
         }
         for (int month = 4; month <= 12; month++) {
-            t.add(own("J2-" + month, "CX0002", "X000004", String.format("2026-%02d-15T10:00:00", month), 100_000).build());
+            t.add(own("J2-" + month, "CX0002", "X000004", String.format("2025-%02d-15T10:00:00", month), 100_000).build());
         }
-        t.add(own("J2-2027-01", "CX0002", "X000004", "2027-01-05T10:00:00", 100_000).build());
+        t.add(own("J2-2026-01", "CX0002", "X000004", "2026-01-05T10:00:00", 100_000).build());
         for (int i = 1; i <= 3; i++) {
-            t.add(own("J3-" + i, "CX0003", "X000004", "2026-11-0" + i + "T10:00:00", 6_000_000)
+            t.add(own("J3-" + i, "CX0003", "X000004", "2025-11-0" + i + "T10:00:00", 6_000_000)
                     .setCustomerRegion("CN-SH").build());
         }
         return t;

@@ -227,7 +227,7 @@ class LiveRulesKafkaTest extends KafkaAndFlinkTest {
         for (int i = 0; i < 8; i++) {
             all.add(debit("clock-" + clock + "-" + i, "F" + i, DAY + clock, 10_000));
         }
-        AvroKafka.send(producer, s.transactionsTopic, all, PosTransaction::getMerchantId);
+        AvroKafka.sendTransactions(producer, s.transactionsTopic, all);
     }
 
     /** Publishes the directory as it is, valid or not, and waits for the job's decision on it. */

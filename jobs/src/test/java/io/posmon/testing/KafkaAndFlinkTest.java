@@ -10,7 +10,12 @@ import io.posmon.schema.MerchantProfile;
 import io.posmon.schema.PosTransaction;
 import io.posmon.sources.ProfileFiles;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.TreeMap;
+import io.posmon.schema.MerchantAlert;
+import io.posmon.schema.TierChange;
 import java.util.List;
 import java.util.Map;
 import io.posmon.schema.CustomerContribution;
@@ -78,8 +83,40 @@ public abstract class KafkaAndFlinkTest {
         ProfileFiles.write(s.profilesFile, profiles);
         try (KafkaProducer<byte[], byte[]> producer = AvroKafka.producer(s.bootstrapServers)) {
             AvroKafka.send(producer, s.profilesTopic, profiles, MerchantProfile::getMerchantId);
-            AvroKafka.send(producer, s.transactionsTopic, txs, PosTransaction::getMerchantId);
+            AvroKafka.sendTransactions(producer, s.transactionsTopic, txs);
         }
+    }
+
+    /** Every committed alert, without the wall-clock time it was detected at. */
+    protected static List<String> alerts(JobSettings s) {
+        List<String> alerts = new ArrayList<>();
+        for (MerchantAlert a : AvroKafka.readAll(s.bootstrapServers, s.alertsTopic, MerchantAlert.class)) {
+            a.setDetectedAt(Instant.EPOCH);
+            alerts.add(a.toString());
+        }
+        return alerts;
+    }
+
+    /** The latest contribution of every key, without emission time and revision (how often it was re-emitted). */
+    protected static Map<String, String> contributions(JobSettings s) {
+        Map<String, String> figures = new TreeMap<>();
+        latestPerKey(AvroKafka.readAll(s.bootstrapServers, s.contributionsTopic, CustomerContribution.class))
+                .forEach((key, c) -> {
+                    c.setEmittedAt(Instant.EPOCH);
+                    c.setRevision(0);
+                    figures.put(key, c.toString());
+                });
+        return figures;
+    }
+
+    /** Every committed tier change, without the wall-clock time it was emitted at. */
+    protected static List<String> tierChanges(JobSettings s) {
+        List<String> changes = new ArrayList<>();
+        for (TierChange c : AvroKafka.readAll(s.bootstrapServers, s.tierChangesTopic, TierChange.class)) {
+            c.setEmittedAt(Instant.EPOCH);
+            changes.add(c.toString());
+        }
+        return changes;
     }
 
     /** The compacted view of the contribution topic: the latest record of each subject and period. */
