@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -35,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * No clear card number anywhere: a source sending clear card numbers has them tokenized at ingest
  * (with a key) or dead-lettered and masked (in a field that is not a card field), and then every
- * record of every output topic, and the log of the tests so far, is scanned for a 13-19 digit run
- * that passes the Luhn check.
+ * record of every output topic, and the log of the tests so far, is scanned for a number of 13-19
+ * digits that passes the Luhn check.
  */
 class CardDataKafkaTest extends KafkaAndFlinkTest {
 
@@ -84,7 +86,7 @@ class CardDataKafkaTest extends KafkaAndFlinkTest {
         Path log = Path.of("target/test-logs/posmon-tests.log");
         assertThat(log).exists();
         for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-            assertThat(PanGuard.containsClearPan(line)).as("log line: %s", line).isFalse();
+            assertThat(clearPanIn(line)).as("log line: %s", line).isFalse();
         }
     }
 
@@ -104,7 +106,7 @@ class CardDataKafkaTest extends KafkaAndFlinkTest {
             var end = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (PanGuard.containsClearPan(latin1(r.key())) || PanGuard.containsClearPan(latin1(r.value()))) {
+                    if (clearPanIn(latin1(r.key())) || clearPanIn(latin1(r.value()))) {
                         found++;
                     }
                 }
@@ -112,6 +114,24 @@ class CardDataKafkaTest extends KafkaAndFlinkTest {
         }
         return found;
     }
+
+    /**
+     * A number of 13-19 digits standing on its own (not glued to letters or digits, as in a hex job
+     * id, a temp directory or a topic name of the tests, which would pass the Luhn check one time in
+     * ten) that passes the Luhn check. In Avro binary a string's length prefix is never a letter or
+     * digit for such lengths, so a card number in a field is found.
+     */
+    private static boolean clearPanIn(String text) {
+        Matcher m = STANDALONE_NUMBER.matcher(text);
+        while (m.find()) {
+            if (PanGuard.containsClearPan(m.group())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final Pattern STANDALONE_NUMBER = Pattern.compile("(?<![0-9A-Za-z])[0-9]{13,19}(?![0-9A-Za-z])");
 
     private static String latin1(byte[] bytes) {
         return bytes == null ? "" : new String(bytes, StandardCharsets.ISO_8859_1);

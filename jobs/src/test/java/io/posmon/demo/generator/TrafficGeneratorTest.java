@@ -72,7 +72,7 @@ class TrafficGeneratorTest {
         assertThat(settings.ratePerSecond()).isEqualTo(400);
         assertThat(settings.zone()).isEqualTo(shanghai);
         assertThat(settings.simulatedStart().atZone(shanghai).toLocalTime()).isEqualTo(LocalTime.of(9, 0));
-        assertThat(settings.simulatedStart().atZone(shanghai).toLocalDate()).isEqualTo(LocalDate.now(shanghai));
+        assertThat(settings.simulatedStart().atZone(shanghai).toLocalDate()).isEqualTo(LocalDate.now(shanghai).minusDays(2));
         // 400 x 86400 / (2000 x 60): a simulated day every 300 wall seconds.
         assertThat(settings.speed()).isEqualTo(288.0);
     }
