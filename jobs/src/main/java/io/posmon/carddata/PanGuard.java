@@ -11,22 +11,7 @@ public final class PanGuard {
 
     /** True when the text contains a run of 13-19 digits passing the Luhn check. */
     public static boolean containsClearPan(CharSequence text) {
-        if (text == null) {
-            return false;
-        }
-        int start = -1;
-        for (int i = 0; i <= text.length(); i++) {
-            boolean digit = i < text.length() && Character.isDigit(text.charAt(i)) && text.charAt(i) < 128;
-            if (digit && start < 0) {
-                start = i;
-            } else if (!digit && start >= 0) {
-                if (isPan(text, start, i)) {
-                    return true;
-                }
-                start = -1;
-            }
-        }
-        return false;
+        return firstPan(text) != null;
     }
 
     /** The digits of the first PAN in the text, or null when there is none. */

@@ -7,7 +7,6 @@ import io.posmon.carddata.PanGuard;
 import io.posmon.kafka.AvroKafka;
 import io.posmon.schema.DeadLetter;
 import io.posmon.schema.MerchantAlert;
-import io.posmon.schema.MerchantProfile;
 import io.posmon.schema.MerchantScale;
 import io.posmon.schema.MerchantStatus;
 import io.posmon.schema.PosTransaction;

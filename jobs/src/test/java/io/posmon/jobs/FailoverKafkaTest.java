@@ -2,26 +2,16 @@ package io.posmon.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.posmon.demo.generator.GeneratorSettings;
-import io.posmon.demo.generator.TrafficGenerator;
 import io.posmon.kafka.AvroKafka;
-import io.posmon.schema.CustomerContribution;
 import io.posmon.schema.DeadLetter;
-import io.posmon.schema.MerchantAlert;
 import io.posmon.schema.MerchantProfile;
 import io.posmon.schema.PosTransaction;
-import io.posmon.schema.TierChange;
 import io.posmon.testing.KafkaAndFlinkTest;
-import io.posmon.testing.Tx;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -53,14 +43,9 @@ class FailoverKafkaTest extends KafkaAndFlinkTest {
     @Timeout(value = 8, unit = TimeUnit.HOURS) // the long version; the short one takes about a minute
     void failuresAndALostTaskManagerChangeNoOutput(@TempDir Path tmp, @InjectMiniCluster MiniCluster cluster)
             throws Exception {
-        ZoneId zone = ZoneId.of("Asia/Shanghai");
-        GeneratorSettings gs = new GeneratorSettings(23, MERCHANTS, MERCHANTS * 25, 100, Tx.local("2026-10-01T00:00:00"),
-                GeneratorSettings.realisticSpeed(100, MERCHANTS), zone);
-        TrafficGenerator generator = new TrafficGenerator(gs);
-        List<MerchantProfile> profiles = generator.merchantProfiles();
-        List<PosTransaction> txs = new ArrayList<>(generator.transactionsBetween(gs.simulatedStart(),
-                gs.simulatedStart().plus(Duration.ofDays(DAYS))));
-        txs.sort(Comparator.comparing(PosTransaction::getEventTime));
+        Traffic traffic = traffic(23, MERCHANTS, "2026-10-01T00:00:00", DAYS);
+        List<MerchantProfile> profiles = traffic.profiles();
+        List<PosTransaction> txs = traffic.transactions();
 
         JobSettings clean = jobSettings(java.nio.file.Files.createDirectories(tmp.resolve("clean")), true, 2);
         publish(clean, profiles, txs);
@@ -94,8 +79,11 @@ class FailoverKafkaTest extends KafkaAndFlinkTest {
         }
         job.getJobExecutionResult().get();
 
-        System.out.printf("failover: %,d transactions, fault-free run %d s; %d injected failures, TaskManager lost: %s%n",
-                txs.size(), cleanSeconds, faults.injected(), taskManagerLost);
+        System.out.printf("failover: %,d transactions, fault-free run %d s; %d injected failures, TaskManager lost: %s;"
+                        + " alerts %d / %d, late %d / %d (fault-free / failures)%n",
+                txs.size(), cleanSeconds, faults.injected(), taskManagerLost, alerts(clean).size(), alerts(faulty).size(),
+                AvroKafka.readAll(clean.bootstrapServers, clean.lateTopic, PosTransaction.class).size(),
+                AvroKafka.readAll(faulty.bootstrapServers, faulty.lateTopic, PosTransaction.class).size());
         assertThat(faults.injected()).as("failures injected").isEqualTo(FAILURES);
         assertThat(taskManagerLost).isTrue();
 

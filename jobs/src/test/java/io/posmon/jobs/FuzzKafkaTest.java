@@ -2,28 +2,21 @@ package io.posmon.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.posmon.demo.generator.GeneratorSettings;
-import io.posmon.demo.generator.TrafficGenerator;
 import io.posmon.kafka.AvroKafka;
 import io.posmon.rules.compiler.RuleCompiler;
 import io.posmon.rules.parser.RuleSetLoader;
 import io.posmon.schema.DeadLetter;
-import io.posmon.schema.MerchantAlert;
 import io.posmon.schema.MerchantProfile;
 import io.posmon.schema.PosTransaction;
 import io.posmon.sources.AvroRecordDeserializer;
 import io.posmon.sources.ClearPanTokenization;
 import io.posmon.sources.TransactionChecks;
 import io.posmon.testing.KafkaAndFlinkTest;
-import io.posmon.testing.Tx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -53,13 +46,9 @@ class FuzzKafkaTest extends KafkaAndFlinkTest {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void mutatedRecordsGoToTheDeadLetterTopicAndChangeNoAlert(@TempDir Path tmp) throws Exception {
-        GeneratorSettings gs = new GeneratorSettings(31, 60, 1_500, 100, Tx.local("2026-10-01T00:00:00"),
-                GeneratorSettings.realisticSpeed(100, 60), ZoneId.of("Asia/Shanghai"));
-        TrafficGenerator generator = new TrafficGenerator(gs);
-        List<MerchantProfile> profiles = generator.merchantProfiles();
-        List<PosTransaction> valid = new ArrayList<>(generator.transactionsBetween(gs.simulatedStart(),
-                gs.simulatedStart().plus(Duration.ofDays(2))));
-        valid.sort(Comparator.comparing(PosTransaction::getEventTime));
+        Traffic traffic = traffic(31, 60, "2026-10-01T00:00:00", 2);
+        List<MerchantProfile> profiles = traffic.profiles();
+        List<PosTransaction> valid = traffic.transactions();
 
         JobSettings alone = jobSettings(Files.createDirectories(tmp.resolve("alone")), true, 2);
         publish(alone, profiles, valid);

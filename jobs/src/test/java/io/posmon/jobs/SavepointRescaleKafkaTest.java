@@ -2,18 +2,13 @@ package io.posmon.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.posmon.demo.generator.GeneratorSettings;
-import io.posmon.demo.generator.TrafficGenerator;
 import io.posmon.schema.MerchantProfile;
 import io.posmon.schema.PosTransaction;
 import io.posmon.testing.KafkaAndFlinkTest;
 import io.posmon.testing.Tx;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -41,13 +36,9 @@ class SavepointRescaleKafkaTest extends KafkaAndFlinkTest {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void stopWithSavepointAndRestoreAtAnotherParallelismChangesNoOutput(@TempDir Path tmp) throws Exception {
-        GeneratorSettings gs = new GeneratorSettings(41, 60, 1_500, 100, Tx.local("2026-10-01T00:00:00"),
-                GeneratorSettings.realisticSpeed(100, 60), ZoneId.of("Asia/Shanghai"));
-        TrafficGenerator generator = new TrafficGenerator(gs);
-        List<MerchantProfile> profiles = generator.merchantProfiles();
-        List<PosTransaction> txs = new ArrayList<>(generator.transactionsBetween(gs.simulatedStart(),
-                gs.simulatedStart().plus(Duration.ofDays(4))));
-        txs.sort(Comparator.comparing(PosTransaction::getEventTime));
+        Traffic traffic = traffic(41, 60, "2026-10-01T00:00:00", 4);
+        List<MerchantProfile> profiles = traffic.profiles();
+        List<PosTransaction> txs = traffic.transactions();
         assertThat(txs.get(txs.size() - 1).getEventTime()).isBefore(Tx.local("2026-10-30T00:00:00"));
 
         JobSettings reference = jobSettings(Files.createDirectories(tmp.resolve("reference")), true, 2);

@@ -10,7 +10,12 @@ import io.posmon.schema.MerchantProfile;
 import io.posmon.schema.PosTransaction;
 import io.posmon.sources.ProfileFiles;
 import java.nio.file.Path;
+import io.posmon.demo.generator.GeneratorSettings;
+import io.posmon.demo.generator.TrafficGenerator;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.TreeMap;
@@ -117,6 +122,20 @@ public abstract class KafkaAndFlinkTest {
             changes.add(c.toString());
         }
         return changes;
+    }
+
+    /** Generated merchants and their transactions over some days, in event-time order. */
+    protected record Traffic(List<MerchantProfile> profiles, List<PosTransaction> transactions) {
+    }
+
+    protected static Traffic traffic(long seed, int merchants, String localStart, int days) {
+        GeneratorSettings gs = new GeneratorSettings(seed, merchants, merchants * 25, 100, Tx.local(localStart),
+                GeneratorSettings.realisticSpeed(100, merchants), ZoneId.of("Asia/Shanghai"));
+        TrafficGenerator generator = new TrafficGenerator(gs);
+        List<PosTransaction> txs = new ArrayList<>(generator.transactionsBetween(gs.simulatedStart(),
+                gs.simulatedStart().plus(Duration.ofDays(days))));
+        txs.sort(Comparator.comparing(PosTransaction::getEventTime));
+        return new Traffic(generator.merchantProfiles(), txs);
     }
 
     /** The compacted view of the contribution topic: the latest record of each subject and period. */
