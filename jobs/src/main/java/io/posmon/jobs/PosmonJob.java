@@ -23,6 +23,7 @@ import io.posmon.schema.RuleSetStatus;
 import io.posmon.schema.TierChange;
 import io.posmon.sinks.KafkaSinks;
 import io.posmon.sources.KafkaSources;
+import io.posmon.sources.ReferenceDataTime;
 import io.posmon.sources.Watermarks;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -198,11 +199,12 @@ public final class PosmonJob {
                 .uid("profiles-source")
                 .process(new SplitDeadLetters<MerchantProfile>(), new AvroTypeInfo<>(MerchantProfile.class))
                 .name("decode-profiles").uid("decode-profiles");
+        DataStream<MerchantProfile> profilesOutOfTime = outOfEventTime(profileUpdates, MerchantProfile.class, "profiles");
         DataStream<DeadLetter> dead = tx.getSideOutput(SplitDeadLetters.DEAD_LETTERS)
                 .union(profileUpdates.getSideOutput(SplitDeadLetters.DEAD_LETTERS));
         DataStream<RuleSetSnapshot> ruleSets;
         if (ruleUpdates == null) {
-            ruleSets = noRuleUpdates(env);
+            ruleSets = outOfEventTime(noRuleUpdates(env), RuleSetSnapshot.class, "no-rule-updates");
         } else {
             // One reader: rule sets must reach every operator in the order they were published.
             SingleOutputStreamOperator<RuleSetSnapshot> decoded = env
@@ -211,7 +213,7 @@ public final class PosmonJob {
                     .process(new SplitDeadLetters<RuleSetSnapshot>(), new AvroTypeInfo<>(RuleSetSnapshot.class))
                     .setParallelism(1).name("decode-rule-updates").uid("decode-rule-updates");
             dead = dead.union(decoded.getSideOutput(SplitDeadLetters.DEAD_LETTERS));
-            ruleSets = decoded;
+            ruleSets = outOfEventTime(decoded, RuleSetSnapshot.class, "rule-updates");
         }
         BroadcastStream<RuleSetSnapshot> rulesBroadcast = ruleSets.broadcast(LiveRules.IN_FORCE);
 
@@ -221,7 +223,7 @@ public final class PosmonJob {
         DataStream<Either<PosTransaction, MerchantProfile>> merchantEvents = tx
                 .map(t -> Either.<PosTransaction, MerchantProfile>Left(t), merchantEvent)
                 .name("transactions-as-merchant-events").uid("transactions-as-merchant-events")
-                .union(profileUpdates.map(p -> Either.<PosTransaction, MerchantProfile>Right(p), merchantEvent)
+                .union(profilesOutOfTime.map(p -> Either.<PosTransaction, MerchantProfile>Right(p), merchantEvent)
                         .name("profiles-as-merchant-events").uid("profiles-as-merchant-events"));
 
         SingleOutputStreamOperator<MerchantAlert> merchantStage = merchantEvents
@@ -231,6 +233,13 @@ public final class PosmonJob {
                         new AvroTypeInfo<>(MerchantAlert.class))
                 .name("merchant-risk").uid("merchant-risk");
         return new Front(merchantStage, rulesBroadcast, dead);
+    }
+
+    /** Reference data joins the transactions without moving their event time (see {@link ReferenceDataTime}). */
+    private static <T extends org.apache.avro.specific.SpecificRecordBase> DataStream<T> outOfEventTime(
+            DataStream<T> stream, Class<T> type, String name) {
+        return stream.transform(name + "-out-of-event-time", new AvroTypeInfo<>(type), new ReferenceDataTime<T>())
+                .setParallelism(stream.getParallelism()).uid(name + "-out-of-event-time");
     }
 
     /** An input of rule sets that ends at once: the rules stay those the job was built with. */

@@ -29,8 +29,10 @@ public final class Watermarks {
     }
 
     /**
-     * Profiles and holdings are reference data, not events: they apply as they arrive. Their input
-     * declares the end of time so it never holds back the transactions' event time where they join.
+     * Profiles, holdings and rule sets are reference data, not events: they apply as they arrive.
+     * Their input declares the end of time so it never holds back the transactions' event time.
+     * Profiles and rule sets then pass {@link ReferenceDataTime}, which drops it and declares them
+     * idle; holdings still carry it to the customer contributions (see README, known limits).
      */
     public static <T> WatermarkStrategy<Either<DeadLetter, T>> referenceData() {
         return WatermarkStrategy.<Either<DeadLetter, T>>forGenerator(ctx -> new EndOfTime<>())
