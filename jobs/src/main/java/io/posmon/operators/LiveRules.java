@@ -30,8 +30,9 @@ public final class LiveRules implements Serializable {
 
     private final CompiledRules initial;
 
-    private transient long cachedSequence = -1;
-    private transient CompiledRules cached;
+    /** The last rule set this instance compiled: asked for on every event, built once per set. */
+    private transient InForce cached;
+    private transient InForce initialInForce;
 
     public LiveRules(CompiledRules initial) {
         this.initial = initial;
@@ -49,20 +50,22 @@ public final class LiveRules implements Serializable {
         for (Map.Entry<Long, RuleSetSnapshot> e : state.immutableEntries()) {
             return compiled(e.getKey(), e.getValue());
         }
-        return new InForce(0, "", initial);
+        if (initialInForce == null) {
+            initialInForce = new InForce(0, "", initial);
+        }
+        return initialInForce;
     }
 
     private InForce compiled(long sequence, RuleSetSnapshot snapshot) {
-        if (sequence != cachedSequence) {
+        if (cached == null || sequence != cached.sequence()) {
             RuleSnapshots.Compiled c = RuleSnapshots.compile(snapshot);
             if (!c.valid()) {
                 // Only valid snapshots are stored; the same files cannot fail now.
                 throw new IllegalStateException("rule set " + snapshot.getVersion() + " in state no longer compiles: " + c.problems());
             }
-            cached = c.rules();
-            cachedSequence = sequence;
+            cached = new InForce(sequence, snapshot.getVersion(), c.rules());
         }
-        return new InForce(sequence, snapshot.getVersion(), cached);
+        return cached;
     }
 
     /** What an operator does with a published snapshot. */
@@ -93,9 +96,7 @@ public final class LiveRules implements Serializable {
         if (!problems.isEmpty()) {
             return new Decision(false, previous, previous, problems);
         }
-        long sequence = previous.sequence() + 1;
-        cached = c.rules();
-        cachedSequence = sequence;
-        return new Decision(true, previous, new InForce(sequence, snapshot.getVersion(), cached), List.of());
+        cached = new InForce(previous.sequence() + 1, snapshot.getVersion(), c.rules());
+        return new Decision(true, previous, cached, List.of());
     }
 }
