@@ -297,7 +297,7 @@ public final class PosmonJob {
                     .process(new SplitDeadLetters<CustomerHoldings>(), new AvroTypeInfo<>(CustomerHoldings.class))
                     .name("decode-holdings").uid("decode-holdings");
             dead = dead.union(held.getSideOutput(SplitDeadLetters.DEAD_LETTERS));
-            customerEvents = customerEvents.union(held.map(SpendEvent::holdings, TypeInformation.of(SpendEvent.class))
+            customerEvents = customerEvents.union(outOfEventTime(held, CustomerHoldings.class, "holdings").map(SpendEvent::holdings, TypeInformation.of(SpendEvent.class))
                     .name("holdings-as-events").uid("holdings-as-events"));
         }
         SingleOutputStreamOperator<CustomerContribution> customers = contributionStage(

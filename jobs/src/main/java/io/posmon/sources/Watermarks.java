@@ -4,9 +4,6 @@ import io.posmon.operators.EngineConfig;
 import io.posmon.schema.DeadLetter;
 import io.posmon.schema.PosTransaction;
 import java.time.Duration;
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.types.Either;
 
@@ -30,23 +27,11 @@ public final class Watermarks {
 
     /**
      * Profiles, holdings and rule sets are reference data, not events: they apply as they arrive.
-     * Their input declares the end of time so it never holds back the transactions' event time.
-     * Profiles and rule sets then pass {@link ReferenceDataTime}, which drops it and declares them
-     * idle; holdings still carry it to the customer contributions (see README, known limits).
+     * Their sources make no watermarks; {@link ReferenceDataTime} then declares them idle where
+     * they meet the transactions, so they never move nor hold back event time.
      */
     public static <T> WatermarkStrategy<Either<DeadLetter, T>> referenceData() {
-        return WatermarkStrategy.<Either<DeadLetter, T>>forGenerator(ctx -> new EndOfTime<>())
+        return WatermarkStrategy.<Either<DeadLetter, T>>noWatermarks()
                 .withTimestampAssigner((e, kafkaTime) -> kafkaTime);
-    }
-
-    private static final class EndOfTime<T> implements WatermarkGenerator<T> {
-        @Override
-        public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
-        }
-
-        @Override
-        public void onPeriodicEmit(WatermarkOutput output) {
-            output.emitWatermark(new Watermark(Long.MAX_VALUE));
-        }
     }
 }

@@ -160,10 +160,12 @@ class ContributionKafkaTest extends KafkaAndFlinkTest {
 
             AvroKafka.sendTransactions(producer, s.transactionsTopic, List.of(
                     own("L3", "CX0100", "X000004", "2025-12-01T12:00:00", 40_000).build(),   // too late
-                    own("L4", "CX0100", "X000004", "2025-12-04T23:00:00", 80_000).build())); // within the lateness
+                    own("L4", "CX0100", "X000004", "2025-12-04T23:00:00", 80_000).build(),   // within the lateness
+                    // A late event's update is emitted when event time next moves on, as in a live stream.
+                    own("L5", "CX0200", "X000004", "2025-12-05T10:30:00", 5_000).build()));
             awaitRecord(s, "CUSTOMER|CX0100|DAY|2025-12-04", c -> c.getEligibleSpendingMinor() == 80_000);
             assertThat(AvroKafka.readAll(s.bootstrapServers, s.lateContributionsTopic, PosTransaction.class))
-                    .extracting(PosTransaction::getTransactionId).contains("L3").doesNotContain("L1", "L2", "L4");
+                    .extracting(PosTransaction::getTransactionId).contains("L3").doesNotContain("L1", "L2", "L4", "L5");
             Map<String, CustomerContribution> latest = latestPerKey(
                     AvroKafka.readAll(s.bootstrapServers, s.contributionsTopic, CustomerContribution.class));
             assertThat(latest.get("CUSTOMER|CX0100|DAY|2025-12-01").getEligibleSpendingMinor()).isEqualTo(10_000);
