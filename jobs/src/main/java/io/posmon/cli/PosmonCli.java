@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "posmon", mixinStandardHelpOptions = true, version = "posmon 0.1.0",
         description = "Streaming POS transaction monitoring for card acquirers, on Apache Flink.",
         subcommands = {PosmonCli.DemoCommand.class, PosmonCli.RunCommand.class, PosmonCli.RulesCommand.class,
-                PosmonCli.BacktestCommand.class})
+                PosmonCli.BacktestCommand.class, io.posmon.bench.BenchCommand.class})
 public final class PosmonCli implements Runnable {
 
     @CommandLine.Spec
@@ -36,6 +36,7 @@ public final class PosmonCli implements Runnable {
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new PosmonCli())
                 .registerConverter(Duration.class, PosmonCli::duration)
+                .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     if (e instanceof RuleFileException r) {
                         cmd.getErr().println("The rules have problems; nothing was started:");

@@ -1,0 +1,146 @@
+package io.posmon.bench;
+
+import io.posmon.kafka.EmbeddedKafka;
+import io.posmon.rules.compiler.RuleCompiler;
+import io.posmon.rules.parser.RuleSetLoader;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code posmon bench}: throughput, latency and scaling of the engine on this machine, with an
+ * in-process Kafka broker and Flink MiniCluster; prints a Markdown report and writes it to a file.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measures the engine on this machine (in-process Kafka and Flink): throughput of each pipeline "
+                + "against the ceiling, alert latency under a paced stream, and how cost grows with merchants and rules.")
+public final class BenchCommand implements Callable<Integer> {
+
+    /** How much input a run reads. */
+    record Sizes(long transactions, int merchants, int cards, long seed) {
+    }
+
+    /** What to measure. */
+    enum Part { THROUGHPUT, SCALING, LATENCY }
+
+    @Option(names = "--transactions", description = "Transactions written to Kafka and read by each throughput run. Default: ${DEFAULT-VALUE}")
+    long transactions = 2_000_000;
+
+    @Option(names = "--merchants", description = "Merchants of the throughput input. Default: ${DEFAULT-VALUE}")
+    int merchants = 100_000;
+
+    @Option(names = "--cards", description = "Cards of the throughput input. Default: ${DEFAULT-VALUE}")
+    int cards = 1_000_000;
+
+    @Option(names = "--repetitions", description = "Runs of each throughput variant (median and spread are reported). Default: ${DEFAULT-VALUE}")
+    int repetitions = 3;
+
+    @Option(names = "--parts", split = ",", description = "Which parts to run: ${COMPLETION-CANDIDATES}. Default: all")
+    List<Part> parts = List.of(Part.THROUGHPUT, Part.SCALING, Part.LATENCY);
+
+    @Option(names = "--variants", split = ",", description = "Throughput variants: ${COMPLETION-CANDIDATES}. Default: all")
+    List<Variant> variants = List.of(Variant.values());
+
+    @Option(names = "--latency-rates", split = ",", description = "Paced rates (transactions/s) of the latency runs. Default: ${DEFAULT-VALUE}")
+    List<Integer> latencyRates = List.of(10_000, 50_000);
+
+    @Option(names = "--latency-merchants", description = "Merchants of the paced stream (fewer merchants: more simulated days, so more alerts, per minute). Default: ${DEFAULT-VALUE}")
+    int latencyMerchants = 1_000;
+
+    @Option(names = "--latency-warm-up", defaultValue = "15s", description = "Paced time before alerts are counted. Default: ${DEFAULT-VALUE}")
+    Duration latencyWarmUp;
+
+    @Option(names = "--latency-duration", defaultValue = "60s", description = "Paced time whose alerts are counted. Default: ${DEFAULT-VALUE}")
+    Duration latencyDuration;
+
+    @Option(names = "--parallelism", description = "Job parallelism, and Kafka partitions of the input. Default: ${DEFAULT-VALUE}")
+    int parallelism = 2;
+
+    @Option(names = "--rules", description = "Rules directory. Default: ${DEFAULT-VALUE}")
+    Path rulesDir = Path.of("rules");
+
+    @Option(names = "--seed", description = "Generator seed. Default: ${DEFAULT-VALUE}")
+    long seed = 42;
+
+    @Option(names = "--out", description = "Where the Markdown report is written. Default: ${DEFAULT-VALUE}")
+    Path report = Path.of("jobs/target/bench/report.md");
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        ZoneId zone = RuleCompiler.compile(RuleSetLoader.load(rulesDir)).engine().zone();
+        Path work = Files.createTempDirectory("posmon-bench-");
+        BenchReport results = new BenchReport(machine(), command());
+        out.println("posmon bench: " + results.machine());
+        out.println("starting an in-process Kafka broker and a Flink MiniCluster (" + parallelism + " slots) ...");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); BenchCluster cluster = new BenchCluster(parallelism)) {
+            String bootstrap = kafka.bootstrapServers();
+            if (parts.contains(Part.THROUGHPUT) || parts.contains(Part.SCALING)) {
+                Sizes sizes = new Sizes(transactions, merchants, cards, seed);
+                BenchInput input = BenchInput.write(bootstrap, "base.", work, sizes, parallelism, zone, out);
+                ThroughputBench bench = new ThroughputBench(cluster, bootstrap, input, work, parallelism, out);
+                if (parts.contains(Part.THROUGHPUT)) {
+                    out.println("throughput: " + repetitions + " repetitions of each variant");
+                    results.throughput(input, bench.repeat(variants, repetitions, rulesDir, null));
+                }
+                if (parts.contains(Part.SCALING)) {
+                    out.println("scaling: the merchant risk job with 10x rules, then on 10x merchants");
+                    Path manyRules = TenfoldRules.write(rulesDir, work.resolve("rules-x10"));
+                    int ruleCount = RuleSetLoader.load(manyRules).rules().size();
+                    List<ThroughputBench.Run> scaled = new ArrayList<>(bench.repeat(List.of(Variant.RISK), 1, manyRules,
+                            "merchant risk, " + ruleCount + " rules (10x authored patterns)"));
+                    Sizes more = new Sizes(transactions, Math.min(999_999, merchants * 10), cards, seed);
+                    BenchInput wide = BenchInput.write(bootstrap, "wide.", work, more, parallelism, zone, out);
+                    scaled.addAll(new ThroughputBench(cluster, bootstrap, wide, work, parallelism, out).repeat(
+                            List.of(Variant.RISK), 1, rulesDir, "merchant risk, " + wide.merchants() + " merchants"));
+                    results.scaling(scaled);
+                }
+            }
+            if (parts.contains(Part.LATENCY)) {
+                LatencyBench latency = new LatencyBench(cluster, bootstrap, work, rulesDir, parallelism, out);
+                for (int rate : latencyRates) {
+                    for (DeliveryGuarantee delivery : List.of(DeliveryGuarantee.AT_LEAST_ONCE, DeliveryGuarantee.EXACTLY_ONCE)) {
+                        out.printf("latency: paced at %,d/s, %s, %s warm-up + %s counted ...%n", rate, delivery,
+                                latencyWarmUp, latencyDuration);
+                        LatencyBench.Result r = latency.run(rate, delivery, latencyWarmUp, latencyDuration,
+                                new Sizes(0, latencyMerchants, Math.max(100, latencyMerchants * 25), seed), zone);
+                        out.printf("  sent %,d at %,.0f/s; %d alerts counted (%d unmatched): p50 %d ms, p99 %d ms, max %d ms%n",
+                                r.sent(), r.achievedRate(), r.alertsCounted(), r.alertsUnmatched(),
+                                r.millis().getValueAtPercentile(50), r.millis().getValueAtPercentile(99), r.millis().getMaxValue());
+                        results.latency(r);
+                    }
+                }
+            }
+        }
+        String markdown = results.markdown();
+        out.println();
+        out.println(markdown);
+        Files.createDirectories(report.toAbsolutePath().getParent());
+        Files.writeString(report, markdown);
+        out.println("report written to " + report);
+        return 0;
+    }
+
+    private String command() {
+        return "./posmon bench --transactions " + transactions + " --merchants " + merchants + " --cards " + cards
+                + " --repetitions " + repetitions + " --parallelism " + parallelism;
+    }
+
+    private static String machine() {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        return String.format("%s, %d cores, %d GiB RAM, Java %s, max heap %d MiB, %s", LocalDate.now(),
+                Runtime.getRuntime().availableProcessors(), Math.round(os.getTotalMemorySize() / (1024.0 * 1024 * 1024)),
+                System.getProperty("java.version"), Runtime.getRuntime().maxMemory() / (1024 * 1024),
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    }
+}

@@ -1,0 +1,105 @@
+package io.posmon.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.LinkedHashMap;
+
+/** The benchmark's figures as Markdown tables. */
+final class BenchReport {
+
+    private final String machine;
+    private final String command;
+    private BenchInput input;
+    private final List<ThroughputBench.Run> throughput = new ArrayList<>();
+    private final List<ThroughputBench.Run> scaling = new ArrayList<>();
+    private final List<LatencyBench.Result> latency = new ArrayList<>();
+
+    BenchReport(String machine, String command) {
+        this.machine = machine;
+        this.command = command;
+    }
+
+    String machine() {
+        return machine;
+    }
+
+    void throughput(BenchInput in, List<ThroughputBench.Run> runs) {
+        input = in;
+        throughput.addAll(runs);
+    }
+
+    void scaling(List<ThroughputBench.Run> runs) {
+        scaling.addAll(runs);
+    }
+
+    void latency(LatencyBench.Result r) {
+        latency.add(r);
+    }
+
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("Command: `").append(command).append("`  \nMachine: ").append(machine).append("\n\n");
+        if (!throughput.isEmpty()) {
+            md.append(String.format(Locale.ROOT, "Throughput: %,d transactions of %,d merchants, read to the end from "
+                    + "Kafka; RocksDB, checkpoints every 10 s, EXACTLY_ONCE sinks; median of %d runs (min-max).%n%n",
+                    input.transactions(), input.merchants(), count(throughput) / group(throughput).size()));
+            md.append("| run | events/s | min-max | of ceiling | peak heap | state per merchant | checkpoints (median / max) |\n");
+            md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+            Map<String, List<ThroughputBench.Run>> byLabel = group(throughput);
+            double ceiling = byLabel.containsKey(Variant.CEILING.label) ? median(byLabel.get(Variant.CEILING.label)) : Double.NaN;
+            byLabel.forEach((label, runs) -> row(md, label, runs, ceiling));
+            md.append("\n");
+        }
+        if (!scaling.isEmpty()) {
+            md.append("Scaling (one run each, same 10 s checkpoints):\n\n");
+            md.append("| run | events/s | min-max | of ceiling | peak heap | state per merchant | checkpoints (median / max) |\n");
+            md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+            double ceiling = group(throughput).containsKey(Variant.CEILING.label)
+                    ? median(group(throughput).get(Variant.CEILING.label)) : Double.NaN;
+            group(scaling).forEach((label, runs) -> row(md, label, runs, ceiling));
+            md.append("\n");
+        }
+        if (!latency.isEmpty()) {
+            md.append("Alert latency, paced stream (merchant risk job; from the broker's append of the tripping "
+                    + "transaction to the alert readable by a read_committed consumer):\n\n");
+            md.append("| rate | delivery | achieved rate | alerts | p50 | p99 | max |\n|---:|---|---:|---:|---:|---:|---:|\n");
+            for (LatencyBench.Result r : latency) {
+                md.append(String.format(Locale.ROOT, "| %,d/s | %s | %,.0f/s | %d | %d ms | %d ms | %d ms |%n",
+                        r.ratePerSecond(), r.delivery(), r.achievedRate(), r.alertsCounted(),
+                        r.millis().getValueAtPercentile(50), r.millis().getValueAtPercentile(99), r.millis().getMaxValue()));
+            }
+        }
+        return md.toString();
+    }
+
+    private static void row(StringBuilder md, String label, List<ThroughputBench.Run> runs, double ceiling) {
+        double[] rates = runs.stream().mapToDouble(ThroughputBench.Run::eventsPerSecond).sorted().toArray();
+        double median = median(runs);
+        ThroughputBench.Run last = runs.get(runs.size() - 1);
+        BenchCluster.Finished f = last.figures();
+        long peakHeap = runs.stream().mapToLong(r -> r.figures().peakHeapBytes()).max().orElse(0);
+        String state = f.checkpoints() == 0 ? "no checkpoint" : String.format(Locale.ROOT, "%,d B", f.stateBytes() / last.merchants());
+        md.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f-%,.0f | %s | %,d MiB | %s | %,d / %,d ms |%n", label, median,
+                rates[0], rates[rates.length - 1], Double.isNaN(ceiling) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * median / ceiling),
+                peakHeap / (1024 * 1024), state, f.checkpointMedianMillis(), f.checkpointMaxMillis()));
+    }
+
+    private static Map<String, List<ThroughputBench.Run>> group(List<ThroughputBench.Run> runs) {
+        Map<String, List<ThroughputBench.Run>> byLabel = new LinkedHashMap<>();
+        for (ThroughputBench.Run r : runs) {
+            byLabel.computeIfAbsent(r.label(), k -> new ArrayList<>()).add(r);
+        }
+        return byLabel;
+    }
+
+    private static int count(List<ThroughputBench.Run> runs) {
+        return runs.size();
+    }
+
+    private static double median(List<ThroughputBench.Run> runs) {
+        double[] r = runs.stream().mapToDouble(ThroughputBench.Run::eventsPerSecond).sorted().toArray();
+        return r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
+    }
+}

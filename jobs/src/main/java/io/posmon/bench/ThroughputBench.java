@@ -1,0 +1,103 @@
+package io.posmon.bench;
+
+import io.posmon.jobs.FlinkSetup;
+import io.posmon.jobs.JobSettings;
+import io.posmon.jobs.PosmonJob;
+import io.posmon.kafka.Topics;
+import io.posmon.operators.SplitDeadLetters;
+import io.posmon.rules.compiler.RuleCompiler;
+import io.posmon.rules.parser.RuleSetLoader;
+import io.posmon.schema.PosTransaction;
+import io.posmon.sources.KafkaSources;
+import io.posmon.sources.Watermarks;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+/** Times jobs reading the whole prepared input to its end (bounded source). */
+final class ThroughputBench {
+
+    /** One timed run. */
+    record Run(Variant variant, String label, long events, BenchCluster.Finished figures, int merchants) {
+        double eventsPerSecond() {
+            return events * 1000.0 / figures.netRuntimeMillis();
+        }
+    }
+
+    private final BenchCluster cluster;
+    private final String bootstrap;
+    private final BenchInput input;
+    private final Path workDir;
+    private final int parallelism;
+    private final PrintStream out;
+    private int runs;
+
+    ThroughputBench(BenchCluster cluster, String bootstrap, BenchInput input, Path workDir, int parallelism,
+                    PrintStream out) {
+        this.cluster = cluster;
+        this.bootstrap = bootstrap;
+        this.input = input;
+        this.workDir = workDir;
+        this.parallelism = parallelism;
+        this.out = out;
+    }
+
+    /** Runs every variant once per repetition, interleaved so a slow spell of the machine hits all alike. */
+    List<Run> repeat(List<Variant> variants, int repetitions, Path rulesDir, String label) throws Exception {
+        List<Run> all = new ArrayList<>();
+        for (int rep = 1; rep <= repetitions; rep++) {
+            for (Variant v : variants) {
+                Run r = run(v, rulesDir, label == null ? v.label : label);
+                out.printf("  %-48s run %d/%d: %,10.0f events/s  (%.1f s, %d checkpoints)%n", r.label(), rep,
+                        repetitions, r.eventsPerSecond(), r.figures().netRuntimeMillis() / 1000.0, r.figures().checkpoints());
+                all.add(r);
+            }
+        }
+        return all;
+    }
+
+    Run run(Variant v, Path rulesDir, String label) throws Exception {
+        JobSettings s = settings(rulesDir, "bench" + (++runs) + "-" + v.name().toLowerCase() + ".");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.configuration(s));
+        env.setParallelism(parallelism);
+        if (v == Variant.CEILING) {
+            var engine = RuleCompiler.compile(RuleSetLoader.load(rulesDir)).engine();
+            env.fromSource(KafkaSources.transactions(s, engine), Watermarks.transactions(engine), "transactions")
+                    .process(new SplitDeadLetters<PosTransaction>(), new AvroTypeInfo<>(PosTransaction.class))
+                    .name("decode-transactions")
+                    .sinkTo(new DiscardingSink<>()).name("discard");
+        } else {
+            PosmonJob.onKafka(s, v.risk, v.contributions).build(env);
+        }
+        return new Run(v, label, input.transactions(), cluster.runToEnd(env, "bench " + label), input.merchants());
+    }
+
+    /** The job as `posmon run` would run it on this input, with its own output topics and consumer group. */
+    private JobSettings settings(Path rulesDir, String prefix) throws Exception {
+        JobSettings s = new JobSettings();
+        s.bootstrapServers = bootstrap;
+        s.rulesDir = rulesDir;
+        s.transactionsTopic = input.topic();
+        s.profilesTopic = input.profilesTopic();
+        s.profilesFile = input.profilesFile();
+        s.alertsTopic = prefix + "alerts";
+        s.deadLetterTopic = prefix + "dead-letters";
+        s.lateTopic = prefix + "late";
+        s.contributionsTopic = prefix + "contributions";
+        s.tierChangesTopic = prefix + "tier-changes";
+        s.lateContributionsTopic = prefix + "late-contributions";
+        s.rulesTopic = prefix + "rules";
+        s.ruleStatusTopic = prefix + "rule-status";
+        s.groupId = prefix + "group";
+        s.parallelism = parallelism;
+        s.checkpointDir = workDir.resolve(prefix + "checkpoints").toUri().toString();
+        s.bounded = true;
+        s.fromEarliest = true;
+        Topics.createTopics(bootstrap, s, parallelism);
+        return s;
+    }
+}
