@@ -51,6 +51,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--variants", split = ",", description = "Throughput variants: ${COMPLETION-CANDIDATES}. Default: all")
     List<Variant> variants = List.of(Variant.values());
 
+    @Option(names = "--delivery", description = "Delivery guarantee of the throughput runs' sinks: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
+    DeliveryGuarantee delivery = DeliveryGuarantee.EXACTLY_ONCE;
+
     @Option(names = "--latency-rates", split = ",", description = "Paced rates (transactions/s) of the latency runs. Default: ${DEFAULT-VALUE}")
     List<Integer> latencyRates = List.of(10_000, 50_000);
 
@@ -88,7 +91,7 @@ public final class BenchCommand implements Callable<Integer> {
             if (parts.contains(Part.THROUGHPUT) || parts.contains(Part.SCALING)) {
                 Sizes sizes = new Sizes(transactions, merchants, cards, seed);
                 BenchInput input = BenchInput.write(bootstrap, "base.", work, sizes, parallelism, zone, out);
-                ThroughputBench bench = new ThroughputBench(cluster, bootstrap, input, work, parallelism, out);
+                ThroughputBench bench = new ThroughputBench(cluster, bootstrap, input, work, parallelism, delivery, out);
                 if (parts.contains(Part.THROUGHPUT)) {
                     out.println("throughput: " + repetitions + " repetitions of each variant");
                     results.throughput(input, bench.repeat(variants, repetitions, rulesDir, null));
@@ -101,7 +104,7 @@ public final class BenchCommand implements Callable<Integer> {
                             "merchant risk, " + ruleCount + " rules (10x authored patterns)"));
                     Sizes more = new Sizes(transactions, Math.min(999_999, merchants * 10), cards, seed);
                     BenchInput wide = BenchInput.write(bootstrap, "wide.", work, more, parallelism, zone, out);
-                    scaled.addAll(new ThroughputBench(cluster, bootstrap, wide, work, parallelism, out).repeat(
+                    scaled.addAll(new ThroughputBench(cluster, bootstrap, wide, work, parallelism, delivery, out).repeat(
                             List.of(Variant.RISK), 1, rulesDir, "merchant risk, " + wide.merchants() + " merchants"));
                     results.scaling(scaled);
                 }
@@ -133,7 +136,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private String command() {
         return "./posmon bench --transactions " + transactions + " --merchants " + merchants + " --cards " + cards
-                + " --repetitions " + repetitions + " --parallelism " + parallelism;
+                + " --repetitions " + repetitions + " --parallelism " + parallelism + " --delivery " + delivery;
     }
 
     private static String machine() {

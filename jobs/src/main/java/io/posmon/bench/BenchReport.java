@@ -43,7 +43,7 @@ final class BenchReport {
         md.append("Command: `").append(command).append("`  \nMachine: ").append(machine).append("\n\n");
         if (!throughput.isEmpty()) {
             md.append(String.format(Locale.ROOT, "Throughput: %,d transactions of %,d merchants, read to the end from "
-                    + "Kafka; RocksDB, checkpoints every 10 s, EXACTLY_ONCE sinks; median of %d runs (min-max).%n%n",
+                    + "Kafka; RocksDB, checkpoints every 10 s; median of %d runs (min-max).%n%n",
                     input.transactions(), input.merchants(), count(throughput) / group(throughput).size()));
             md.append("| run | events/s | min-max | of ceiling | peak heap | state per merchant | checkpoints (median / max) |\n");
             md.append("|---|---:|---:|---:|---:|---:|---:|\n");

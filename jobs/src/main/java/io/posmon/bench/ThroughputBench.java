@@ -14,6 +14,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
@@ -33,16 +34,18 @@ final class ThroughputBench {
     private final BenchInput input;
     private final Path workDir;
     private final int parallelism;
+    private final DeliveryGuarantee delivery;
     private final PrintStream out;
     private int runs;
 
     ThroughputBench(BenchCluster cluster, String bootstrap, BenchInput input, Path workDir, int parallelism,
-                    PrintStream out) {
+                    DeliveryGuarantee delivery, PrintStream out) {
         this.cluster = cluster;
         this.bootstrap = bootstrap;
         this.input = input;
         this.workDir = workDir;
         this.parallelism = parallelism;
+        this.delivery = delivery;
         this.out = out;
     }
 
@@ -96,6 +99,8 @@ final class ThroughputBench {
         s.parallelism = parallelism;
         s.checkpointDir = workDir.resolve(prefix + "checkpoints").toUri().toString();
         s.bounded = true;
+        s.delivery = delivery;
+        s.failFast = true;
         s.fromEarliest = true;
         Topics.createTopics(bootstrap, s, parallelism);
         return s;

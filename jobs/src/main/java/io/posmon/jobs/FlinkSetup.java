@@ -1,5 +1,7 @@
 package io.posmon.jobs;
 
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -22,6 +24,10 @@ public final class FlinkSetup {
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(s.checkpointIntervalMillis));
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        // Timers on the heap, not in RocksDB: every candidate of a pattern rule and every contribution
+        // emission has one, and a RocksDB timer costs a write, a seek and a delete. They are few per
+        // key (coalesced per hour or minute) and are checkpointed with the keyed state.
+        conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, s.failFast ? "none" : "exponential-delay");
         conf.set(CoreOptions.DEFAULT_PARALLELISM, s.parallelism);
         // The records are Avro or POJOs with public fields: never fall back to Kryo silently.

@@ -131,31 +131,51 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
             }
             return;
         }
-        PriorityQueue<Long> times = new PriorityQueue<>();
-        for (Long t : queue.keys()) {
-            times.add(t);
-        }
         NFAState nfaState = nfaStates.value();
         if (nfaState == null) {
             nfaState = rule.nfa().createInitialNFAState();
         }
-        while (!times.isEmpty() && times.peek() <= watermark) {
-            long time = times.poll();
-            advanceTime(rule, nfaState, time, out);
-            for (RuleCandidate rc : queue.get(time)) {
-                process(rule, nfaState, rc.candidate, time, ctx, out);
+        List<RuleCandidate> due = queue.get(timestamp);
+        if (due != null) {
+            // The usual case: this timer is its candidates' time. Every earlier time of this key had its
+            // own timer, fired before this one, so the queue holds nothing older: no need to scan it.
+            if (!onlyStartState(nfaState)) {
+                advanceTime(rule, nfaState, timestamp, out);
             }
-            queue.remove(time);
+            for (RuleCandidate rc : due) {
+                process(rule, nfaState, rc.candidate, timestamp, ctx, out);
+            }
+            queue.remove(timestamp);
+        } else {
+            // A window's end, or a retry while waiting for rules: time out partial matches, and take any
+            // candidates left from a wait, in time order.
+            PriorityQueue<Long> times = new PriorityQueue<>();
+            for (Long t : queue.keys()) {
+                times.add(t);
+            }
+            while (!times.isEmpty() && times.peek() <= watermark) {
+                long time = times.poll();
+                advanceTime(rule, nfaState, time, out);
+                for (RuleCandidate rc : queue.get(time)) {
+                    process(rule, nfaState, rc.candidate, time, ctx, out);
+                }
+                queue.remove(time);
+            }
+            advanceTime(rule, nfaState, watermark, out);
         }
-        advanceTime(rule, nfaState, watermark, out);
         if (nfaState.isStateChanged()) {
             nfaState.resetStateChanged();
             nfaState.resetNewStartPartialMatch();
             nfaStates.update(nfaState);
         }
-        if (nfaState.getPartialMatches().size() == 1 && nfaState.getCompletedMatches().isEmpty()) {
-            nfaStates.clear(); // only the start state is left
+        if (onlyStartState(nfaState)) {
+            nfaStates.clear();
         }
+    }
+
+    /** Nothing has started: no partial match can time out and the shared buffer holds no event of it. */
+    private static boolean onlyStartState(NFAState nfaState) {
+        return nfaState.getPartialMatches().size() == 1 && nfaState.getCompletedMatches().isEmpty();
     }
 
     private void process(Running rule, NFAState nfaState, PatternCandidate event, long time, OnTimerContext ctx,
