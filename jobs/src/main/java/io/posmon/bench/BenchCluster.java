@@ -61,6 +61,11 @@ final class BenchCluster implements AutoCloseable {
         return cluster.submitJob(graph).get().getJobID();
     }
 
+    /** The job's execution graph now, running or ended: its checkpoint statistics among others. */
+    ArchivedExecutionGraph graph(JobID id) throws Exception {
+        return cluster.getArchivedExecutionGraph(id).get();
+    }
+
     void cancel(JobID id) throws Exception {
         cluster.cancelJob(id).get();
     }

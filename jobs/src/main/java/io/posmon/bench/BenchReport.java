@@ -15,6 +15,8 @@ final class BenchReport {
     private final List<ThroughputBench.Run> throughput = new ArrayList<>();
     private final List<ThroughputBench.Run> scaling = new ArrayList<>();
     private final List<LatencyBench.Result> latency = new ArrayList<>();
+    private final List<StateGrowthBench.Day> state = new ArrayList<>();
+    private int stateMerchants;
 
     BenchReport(String machine, String command) {
         this.machine = machine;
@@ -32,6 +34,11 @@ final class BenchReport {
 
     void scaling(List<ThroughputBench.Run> runs) {
         scaling.addAll(runs);
+    }
+
+    void state(int merchants, List<StateGrowthBench.Day> days) {
+        stateMerchants = merchants;
+        state.addAll(days);
     }
 
     void latency(LatencyBench.Result r) {
@@ -59,6 +66,21 @@ final class BenchReport {
             double ceiling = group(throughput).containsKey(Variant.CEILING.label)
                     ? median(group(throughput).get(Variant.CEILING.label)) : Double.NaN;
             group(scaling).forEach((label, runs) -> row(md, label, runs, ceiling));
+            md.append("\n");
+        }
+        if (!state.isEmpty()) {
+            md.append(String.format(Locale.ROOT, "State after each simulated day (%,d merchants, both pipelines, RocksDB "
+                    + "checkpoint sizes; every 5th day and the last):%n%n", stateMerchants));
+            md.append("| day | transactions | per merchant | merchant risk | pattern rules | merchant contributions | per customer |\n");
+            md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+            for (int i = 0; i < state.size(); i++) {
+                if (i % 5 == 4 || i == state.size() - 1 || i == 0) {
+                    StateGrowthBench.Day d = state.get(i);
+                    md.append(String.format(Locale.ROOT, "| %d (%s) | %,d | %,d B | %,d B | %,d B | %,d B | %,d B |%n", i + 1,
+                            d.date(), d.transactions(), d.perMerchant(), d.merchantRisk(), d.patternRules(),
+                            d.merchantContributions(), d.perCustomer()));
+                }
+            }
             md.append("\n");
         }
         if (!latency.isEmpty()) {

@@ -11,9 +11,7 @@ import io.posmon.schema.MerchantAlert;
 import io.posmon.schema.MerchantProfile;
 import io.posmon.schema.PosTransaction;
 import io.posmon.sources.ProfileFiles;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -47,7 +45,7 @@ final class LatencyBench {
 
     /** One paced run's result. */
     record Result(int ratePerSecond, DeliveryGuarantee delivery, long sent, double achievedRate, Histogram millis,
-                  long alertsCounted, long alertsUnmatched) {
+                  long alertsCounted, Map<String, Integer> unmatchedByRule) {
     }
 
     /** A transaction ready to send: its key and Avro bytes, and what identifies its alerts. */
@@ -55,20 +53,12 @@ final class LatencyBench {
     }
 
     private final BenchCluster cluster;
-    private final String bootstrap;
-    private final Path workDir;
-    private final Path rulesDir;
-    private final int parallelism;
-    private final PrintStream out;
+    private final BenchSettings bench;
     private int runs;
 
-    LatencyBench(BenchCluster cluster, String bootstrap, Path workDir, Path rulesDir, int parallelism, PrintStream out) {
+    LatencyBench(BenchCluster cluster, BenchSettings bench) {
         this.cluster = cluster;
-        this.bootstrap = bootstrap;
-        this.workDir = workDir;
-        this.rulesDir = rulesDir;
-        this.parallelism = parallelism;
-        this.out = out;
+        this.bench = bench;
     }
 
     Result run(int rate, DeliveryGuarantee delivery, Duration warmUp, Duration measured, BenchCommand.Sizes sizes,
@@ -90,7 +80,7 @@ final class LatencyBench {
         }
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.configuration(s));
-        env.setParallelism(parallelism);
+        env.setParallelism(bench.parallelism());
         PosmonJob.onKafka(s, true, false).build(env);
         JobID job = cluster.submit(env, "bench latency " + rate + "/s " + delivery);
         Map<String, Long> appendedAt = new ConcurrentHashMap<>(txs.size() * 2);
@@ -107,7 +97,7 @@ final class LatencyBench {
             watching.join();
             double achieved = sent * 1000.0 / Math.max(1, watcher.lastAppend.get() - watcher.firstAppend.get());
             return new Result(rate, delivery, sent, achieved, watcher.histogram, watcher.counted.get(),
-                    watcher.unmatched.get());
+                    Map.copyOf(watcher.unmatched));
         } finally {
             watcher.stop();
             cluster.cancel(job);
@@ -159,7 +149,7 @@ final class LatencyBench {
 
     private KafkaProducer<byte[], byte[]> producer() {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bench.bootstrap());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
@@ -168,30 +158,12 @@ final class LatencyBench {
     }
 
     private JobSettings settings(String prefix, DeliveryGuarantee delivery) throws Exception {
-        JobSettings s = new JobSettings();
-        s.bootstrapServers = bootstrap;
-        s.rulesDir = rulesDir;
-        s.transactionsTopic = prefix + "transactions";
-        s.profilesTopic = prefix + "merchant-profiles";
-        s.profilesFile = workDir.resolve(prefix + "merchant-profiles.avro");
-        s.alertsTopic = prefix + "alerts";
-        s.deadLetterTopic = prefix + "dead-letters";
-        s.lateTopic = prefix + "late";
-        s.contributionsTopic = prefix + "contributions";
-        s.tierChangesTopic = prefix + "tier-changes";
-        s.lateContributionsTopic = prefix + "late-contributions";
-        s.rulesTopic = prefix + "rules";
-        s.ruleStatusTopic = prefix + "rule-status";
-        s.groupId = prefix + "group";
-        s.parallelism = parallelism;
-        s.checkpointDir = workDir.resolve(prefix + "checkpoints").toUri().toString();
+        JobSettings s = bench.forRun(prefix);
         s.delivery = delivery;
-        s.failFast = true;
-        s.fromEarliest = true;
         // The broker stamps each transaction with its append time: latency starts there.
-        Topics.create(bootstrap, List.of(new NewTopic(s.transactionsTopic, parallelism, (short) 1)
+        Topics.create(bench.bootstrap(), List.of(new NewTopic(s.transactionsTopic, bench.parallelism(), (short) 1)
                 .configs(Map.of("message.timestamp.type", "LogAppendTime"))));
-        Topics.createTopics(bootstrap, s, parallelism);
+        Topics.createTopics(bench.bootstrap(), s, bench.parallelism());
         return s;
     }
 
@@ -201,7 +173,8 @@ final class LatencyBench {
         final AtomicLong firstAppend = new AtomicLong(Long.MAX_VALUE);
         final AtomicLong lastAppend = new AtomicLong();
         final AtomicLong counted = new AtomicLong();
-        final AtomicLong unmatched = new AtomicLong();
+        /** Alerts whose trigger time is no transaction of their merchant (raised when time passes), by rule. */
+        final Map<String, Integer> unmatched = new ConcurrentHashMap<>();
         private final AtomicLong countFrom = new AtomicLong(Long.MAX_VALUE);
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final JobSettings s;
@@ -231,7 +204,7 @@ final class LatencyBench {
                         MerchantAlert a = AvroKafka.decode(r.value(), MerchantAlert.class);
                         Long appended = appendedAt.get(a.getMerchant().getMerchantId() + "|" + a.getTriggeredAt().toEpochMilli());
                         if (appended == null) {
-                            unmatched.incrementAndGet();
+                            unmatched.merge(a.getRuleId(), 1, Integer::sum);
                         } else {
                             seen.add(new long[] {appended, readAt - appended});
                         }

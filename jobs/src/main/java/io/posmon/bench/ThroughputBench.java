@@ -30,21 +30,18 @@ final class ThroughputBench {
     }
 
     private final BenchCluster cluster;
-    private final String bootstrap;
+    private final BenchSettings bench;
     private final BenchInput input;
-    private final Path workDir;
-    private final int parallelism;
     private final DeliveryGuarantee delivery;
+    private Path rulesDir;
     private final PrintStream out;
     private int runs;
 
-    ThroughputBench(BenchCluster cluster, String bootstrap, BenchInput input, Path workDir, int parallelism,
-                    DeliveryGuarantee delivery, PrintStream out) {
+    ThroughputBench(BenchCluster cluster, BenchSettings bench, BenchInput input, DeliveryGuarantee delivery,
+                    PrintStream out) {
         this.cluster = cluster;
-        this.bootstrap = bootstrap;
+        this.bench = bench;
         this.input = input;
-        this.workDir = workDir;
-        this.parallelism = parallelism;
         this.delivery = delivery;
         this.out = out;
     }
@@ -64,9 +61,10 @@ final class ThroughputBench {
     }
 
     Run run(Variant v, Path rulesDir, String label) throws Exception {
-        JobSettings s = settings(rulesDir, "bench" + (++runs) + "-" + v.name().toLowerCase() + ".");
+        this.rulesDir = rulesDir;
+        JobSettings s = settings("bench" + (++runs) + "-" + v.name().toLowerCase() + ".");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FlinkSetup.configuration(s));
-        env.setParallelism(parallelism);
+        env.setParallelism(bench.parallelism());
         if (v == Variant.CEILING) {
             var engine = RuleCompiler.compile(RuleSetLoader.load(rulesDir)).engine();
             env.fromSource(KafkaSources.transactions(s, engine), Watermarks.transactions(engine), "transactions")
@@ -79,30 +77,16 @@ final class ThroughputBench {
         return new Run(v, label, input.transactions(), cluster.runToEnd(env, "bench " + label), input.merchants());
     }
 
-    /** The job as `posmon run` would run it on this input, with its own output topics and consumer group. */
-    private JobSettings settings(Path rulesDir, String prefix) throws Exception {
-        JobSettings s = new JobSettings();
-        s.bootstrapServers = bootstrap;
+    /** The job on the prepared input, with its own output topics and consumer group. */
+    private JobSettings settings(String prefix) throws Exception {
+        JobSettings s = bench.forRun(prefix);
         s.rulesDir = rulesDir;
         s.transactionsTopic = input.topic();
         s.profilesTopic = input.profilesTopic();
         s.profilesFile = input.profilesFile();
-        s.alertsTopic = prefix + "alerts";
-        s.deadLetterTopic = prefix + "dead-letters";
-        s.lateTopic = prefix + "late";
-        s.contributionsTopic = prefix + "contributions";
-        s.tierChangesTopic = prefix + "tier-changes";
-        s.lateContributionsTopic = prefix + "late-contributions";
-        s.rulesTopic = prefix + "rules";
-        s.ruleStatusTopic = prefix + "rule-status";
-        s.groupId = prefix + "group";
-        s.parallelism = parallelism;
-        s.checkpointDir = workDir.resolve(prefix + "checkpoints").toUri().toString();
         s.bounded = true;
         s.delivery = delivery;
-        s.failFast = true;
-        s.fromEarliest = true;
-        Topics.createTopics(bootstrap, s, parallelism);
+        Topics.createTopics(bench.bootstrap(), s, bench.parallelism());
         return s;
     }
 }
