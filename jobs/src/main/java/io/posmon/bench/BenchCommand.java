@@ -45,6 +45,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--cards", description = "Cards of the throughput input. Default: ${DEFAULT-VALUE}")
     int cards = 1_000_000;
 
+    @Option(names = "--scaling-transactions", description = "Transactions of each scaling run. Default: ${DEFAULT-VALUE}")
+    long scalingTransactions = 50_000;
+
     @Option(names = "--repetitions", description = "Runs of each throughput variant (median and spread are reported). Default: ${DEFAULT-VALUE}")
     int repetitions = 3;
 
@@ -55,7 +58,7 @@ public final class BenchCommand implements Callable<Integer> {
     int stateDays = 31;
 
     @Option(names = "--state-merchants", description = "Merchants of the state growth run. Default: ${DEFAULT-VALUE}")
-    int stateMerchants = 300;
+    int stateMerchants = 200;
 
     @Option(names = "--variants", split = ",", description = "Throughput variants: ${COMPLETION-CANDIDATES}. Default: all")
     List<Variant> variants = List.of(Variant.values());
@@ -64,7 +67,7 @@ public final class BenchCommand implements Callable<Integer> {
     DeliveryGuarantee delivery = DeliveryGuarantee.EXACTLY_ONCE;
 
     @Option(names = "--latency-rates", split = ",", description = "Paced rates (transactions/s) of the latency runs. Default: ${DEFAULT-VALUE}")
-    List<Integer> latencyRates = List.of(10_000, 50_000);
+    List<Integer> latencyRates = List.of(1_000, 10_000, 50_000);
 
     @Option(names = "--latency-merchants", description = "Merchants of the paced stream (fewer merchants: more simulated days, so more alerts, per minute). Default: ${DEFAULT-VALUE}")
     int latencyMerchants = 100;
@@ -101,26 +104,33 @@ public final class BenchCommand implements Callable<Integer> {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); BenchCluster cluster = new BenchCluster(parallelism)) {
             String bootstrap = kafka.bootstrapServers();
             BenchSettings bench = new BenchSettings(bootstrap, rulesDir, work, parallelism, stateBackend);
-            if (parts.contains(Part.THROUGHPUT) || parts.contains(Part.SCALING)) {
+            if (parts.contains(Part.THROUGHPUT)) {
                 Sizes sizes = new Sizes(transactions, merchants, cards, seed);
                 BenchInput input = BenchInput.write(bootstrap, "base.", work, sizes, parallelism, zone, out);
-                ThroughputBench throughput = new ThroughputBench(cluster, bench, input, delivery, out);
-                if (parts.contains(Part.THROUGHPUT)) {
-                    out.println("throughput: " + repetitions + " repetitions of each variant");
-                    results.throughput(input, throughput.repeat(variants, repetitions, rulesDir, null));
-                }
-                if (parts.contains(Part.SCALING)) {
-                    out.println("scaling: the merchant risk job with 10x rules, then on 10x merchants");
-                    Path manyRules = TenfoldRules.write(rulesDir, work.resolve("rules-x10"));
-                    int ruleCount = RuleSetLoader.load(manyRules).rules().size();
-                    List<ThroughputBench.Run> scaled = new ArrayList<>(throughput.repeat(List.of(Variant.RISK), 1, manyRules,
-                            "merchant risk, " + ruleCount + " rules (10x authored patterns)"));
-                    Sizes more = new Sizes(transactions, Math.min(999_999, merchants * 10), cards, seed);
-                    BenchInput wide = BenchInput.write(bootstrap, "wide.", work, more, parallelism, zone, out);
-                    scaled.addAll(new ThroughputBench(cluster, bench, wide, delivery, out).repeat(
-                            List.of(Variant.RISK), 1, rulesDir, "merchant risk, " + wide.merchants() + " merchants"));
-                    results.scaling(scaled);
-                }
+                out.println("throughput: " + repetitions + " repetitions of each variant");
+                results.throughput(input, new ThroughputBench(cluster, bench, input, delivery, out)
+                        .repeat(variants, repetitions, rulesDir, null));
+            }
+            if (parts.contains(Part.SCALING)) {
+                // On a smaller input than the throughput runs: ten times the pattern rules cost about ten times more.
+                Sizes base = new Sizes(scalingTransactions, merchants, cards, seed);
+                BenchInput input = BenchInput.write(bootstrap, "scaling.", work, base, parallelism, zone, out);
+                ThroughputBench scaling = new ThroughputBench(cluster, bench, input, delivery, out);
+                out.println("scaling: the merchant risk job as shipped, with 10x authored pattern rules, then on 10x merchants");
+                Path manyRules = TenfoldRules.write(rulesDir, work.resolve("rules-x10"));
+                int shippedRules = RuleSetLoader.load(rulesDir).rules().size();
+                int manyRuleCount = RuleSetLoader.load(manyRules).rules().size();
+                List<ThroughputBench.Run> scaled = new ArrayList<>();
+                scaled.addAll(scaling.repeat(List.of(Variant.CEILING), 1, rulesDir, "ceiling, " + input.merchants() + " merchants"));
+                scaled.addAll(scaling.repeat(List.of(Variant.RISK), 1, rulesDir,
+                        "merchant risk, " + shippedRules + " rules, " + input.merchants() + " merchants"));
+                scaled.addAll(scaling.repeat(List.of(Variant.RISK), 1, manyRules,
+                        "merchant risk, " + manyRuleCount + " rules (10x authored patterns)"));
+                Sizes more = new Sizes(scalingTransactions, Math.min(999_999, merchants * 10), cards, seed);
+                BenchInput wide = BenchInput.write(bootstrap, "wide.", work, more, parallelism, zone, out);
+                scaled.addAll(new ThroughputBench(cluster, bench, wide, delivery, out).repeat(List.of(Variant.RISK), 1,
+                        rulesDir, "merchant risk, " + shippedRules + " rules, " + wide.merchants() + " merchants"));
+                results.scaling(scalingTransactions, scaled);
             }
             if (parts.contains(Part.STATE)) {
                 out.printf("state: both pipelines over %d simulated days of %,d merchants, one day at a time%n",

@@ -33,8 +33,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * @param profilesFile the profiles as a start-up file
  * @param transactions how many transactions the topic holds
  * @param merchants    how many merchants the generator made
+ * @param activeMerchants how many of them have at least one transaction in the input
  */
-record BenchInput(String topic, String profilesTopic, Path profilesFile, long transactions, int merchants) {
+record BenchInput(String topic, String profilesTopic, Path profilesFile, long transactions, int merchants,
+                  int activeMerchants) {
 
     /** Generates and writes the input; prints progress. */
     static BenchInput write(String bootstrap, String prefix, Path workDir, BenchCommand.Sizes sizes, int partitions,
@@ -55,6 +57,7 @@ record BenchInput(String topic, String profilesTopic, Path profilesFile, long tr
         ProfileFiles.write(profilesFile, profiles);
 
         long written = 0;
+        java.util.Set<String> active = new java.util.HashSet<>();
         Instant from;
         long began = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = bulkProducer(bootstrap)) {
@@ -69,6 +72,7 @@ record BenchInput(String topic, String profilesTopic, Path profilesFile, long tr
                     producer.send(new ProducerRecord<>(topic, tx.getMerchantId().getBytes(StandardCharsets.UTF_8),
                             AvroKafka.encode(tx)));
                     written++;
+                    active.add(tx.getMerchantId());
                 }
                 from = to;
                 out.printf("\r  writing the input: %,d of %,d transactions", written, sizes.transactions());
@@ -78,7 +82,7 @@ record BenchInput(String topic, String profilesTopic, Path profilesFile, long tr
         out.printf("\r  wrote %,d transactions of %,d merchants in %d s (event time %s to %s local)%n", written,
                 profiles.size(), Duration.ofNanos(System.nanoTime() - began).toSeconds(),
                 start.atZone(zone).toLocalDateTime(), from.atZone(zone).toLocalDateTime());
-        return new BenchInput(topic, profilesTopic, profilesFile, written, profiles.size());
+        return new BenchInput(topic, profilesTopic, profilesFile, written, profiles.size(), active.size());
     }
 
     private static KafkaProducer<byte[], byte[]> bulkProducer(String bootstrap) {

@@ -17,6 +17,7 @@ final class BenchReport {
     private final List<LatencyBench.Result> latency = new ArrayList<>();
     private final List<StateGrowthBench.Day> state = new ArrayList<>();
     private int stateMerchants;
+    private long scalingTransactions;
 
     BenchReport(String machine, String command) {
         this.machine = machine;
@@ -32,7 +33,8 @@ final class BenchReport {
         throughput.addAll(runs);
     }
 
-    void scaling(List<ThroughputBench.Run> runs) {
+    void scaling(long transactions, List<ThroughputBench.Run> runs) {
+        scalingTransactions = transactions;
         scaling.addAll(runs);
     }
 
@@ -49,10 +51,10 @@ final class BenchReport {
         StringBuilder md = new StringBuilder();
         md.append("Command: `").append(command).append("`  \nMachine: ").append(machine).append("\n\n");
         if (!throughput.isEmpty()) {
-            md.append(String.format(Locale.ROOT, "Throughput: %,d transactions of %,d merchants, read to the end from "
+            md.append(String.format(Locale.ROOT, "Throughput: %,d transactions of %,d merchants (%,d with a transaction), read to the end from "
                     + "Kafka; RocksDB, checkpoints every 10 s; median of %d runs (min-max).%n%n",
-                    input.transactions(), input.merchants(), count(throughput) / group(throughput).size()));
-            md.append("| run | events/s | min-max | of ceiling | peak heap | state per merchant | checkpoints (median / max) |\n");
+                    input.transactions(), input.merchants(), input.activeMerchants(), count(throughput) / group(throughput).size()));
+            md.append("| run | events/s | min-max | of ceiling | peak heap | state per active merchant | checkpoints (median / max) |\n");
             md.append("|---|---:|---:|---:|---:|---:|---:|\n");
             Map<String, List<ThroughputBench.Run>> byLabel = group(throughput);
             double ceiling = byLabel.containsKey(Variant.CEILING.label) ? median(byLabel.get(Variant.CEILING.label)) : Double.NaN;
@@ -60,11 +62,11 @@ final class BenchReport {
             md.append("\n");
         }
         if (!scaling.isEmpty()) {
-            md.append("Scaling (one run each, same 10 s checkpoints):\n\n");
-            md.append("| run | events/s | min-max | of ceiling | peak heap | state per merchant | checkpoints (median / max) |\n");
+            md.append(String.format(Locale.ROOT, "Scaling: %,d transactions, one run each; \"of ceiling\" against the "
+                    + "first row:%n%n", scalingTransactions));
+            md.append("| run | events/s | min-max | of ceiling | peak heap | state per active merchant | checkpoints (median / max) |\n");
             md.append("|---|---:|---:|---:|---:|---:|---:|\n");
-            double ceiling = group(throughput).containsKey(Variant.CEILING.label)
-                    ? median(group(throughput).get(Variant.CEILING.label)) : Double.NaN;
+            double ceiling = median(List.of(scaling.get(0)));
             group(scaling).forEach((label, runs) -> row(md, label, runs, ceiling));
             md.append("\n");
         }

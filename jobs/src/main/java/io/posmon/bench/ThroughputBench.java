@@ -74,7 +74,7 @@ final class ThroughputBench {
         } else {
             PosmonJob.onKafka(s, v.risk, v.contributions).build(env);
         }
-        return new Run(v, label, input.transactions(), cluster.runToEnd(env, "bench " + label), input.merchants());
+        return new Run(v, label, input.transactions(), cluster.runToEnd(env, "bench " + label), input.activeMerchants());
     }
 
     /** The job on the prepared input, with its own output topics and consumer group. */
