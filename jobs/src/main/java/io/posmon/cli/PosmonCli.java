@@ -4,6 +4,9 @@ import io.posmon.demo.Demo;
 import io.posmon.jobs.FlinkSetup;
 import io.posmon.jobs.PosmonJob;
 import io.posmon.jobs.RuleExampleRunner;
+import io.posmon.kafka.KafkaAccessException;
+import io.posmon.kafka.KafkaClientSecurity;
+import io.posmon.kafka.Topics;
 import io.posmon.rules.compiler.RuleCompiler;
 import io.posmon.jobs.JobSettings;
 import io.posmon.rules.parser.RuleFileException;
@@ -34,7 +37,12 @@ public final class PosmonCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new PosmonCli())
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with posmon's converters and error reports. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new PosmonCli())
                 .registerConverter(Duration.class, PosmonCli::duration)
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -43,9 +51,12 @@ public final class PosmonCli implements Runnable {
                         r.problems().forEach(p -> cmd.getErr().println("  " + p));
                         return 2;
                     }
+                    if (e instanceof KafkaAccessException k) {
+                        cmd.getErr().println("posmon: " + k.getMessage());
+                        return 3;
+                    }
                     throw e;
                 });
-        System.exit(cli.execute(args));
     }
 
     @Override
@@ -256,6 +267,11 @@ public final class PosmonCli implements Runnable {
         @Option(names = "--rules-topic", defaultValue = "posmon.rules", description = "Rules topic the jobs read. Default: ${DEFAULT-VALUE}")
         String topic;
 
+        @Option(names = "--kafka-properties", paramLabel = "FILE", defaultValue = "${env:POSMON_KAFKA_PROPERTIES}",
+                description = "Kafka client security settings, as for posmon run (see its --help). "
+                        + "Default: the file named by POSMON_KAFKA_PROPERTIES, else none (PLAINTEXT).")
+        Path kafkaProperties;
+
         @Override
         public Integer call() throws Exception {
             var snapshot = RuleSnapshots.fromDirectory(dir, RuleSetPublisher.publisher("posmon rules publish"));
@@ -265,7 +281,9 @@ public final class PosmonCli implements Runnable {
                 System.out.printf("%d problem(s): nothing published%n", compiled.problems().size());
                 return 1;
             }
-            var at = RuleSetPublisher.publish(bootstrap, topic, snapshot);
+            var security = kafkaProperties == null ? KafkaClientSecurity.NONE : KafkaClientSecurity.fromFile(kafkaProperties);
+            Topics.requireAccess(bootstrap, security, List.of(topic));
+            var at = RuleSetPublisher.publish(bootstrap, security, topic, snapshot);
             System.out.printf("Published rule set %s (%d rules, %d files) to %s at offset %d.%n", snapshot.getVersion(),
                     compiled.rules().rules().size(), snapshot.getFiles().size(), topic, at.offset());
             System.out.println("Running jobs report what they did with it on their rule-status topic (posmon.rule-status).");

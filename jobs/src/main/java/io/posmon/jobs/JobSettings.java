@@ -1,5 +1,6 @@
 package io.posmon.jobs;
 
+import io.posmon.kafka.KafkaClientSecurity;
 import java.nio.file.Path;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import picocli.CommandLine.Option;
@@ -12,6 +13,13 @@ public class JobSettings {
 
     @Option(names = "--bootstrap", description = "Kafka bootstrap servers (host:port,...). Default: ${DEFAULT-VALUE}")
     public String bootstrapServers = "localhost:9092";
+
+    @Option(names = "--kafka-properties", paramLabel = "FILE", defaultValue = "${env:POSMON_KAFKA_PROPERTIES}",
+            description = "Java properties file of Kafka client security settings (security.protocol, sasl.*, ssl.*, "
+                    + "config.providers*) given unchanged to every Kafka client of the job. Refer to secrets with "
+                    + "Kafka's config providers (env:NAME or file:PATH:KEY in $${...}), never write them in it. "
+                    + "Default: the file named by POSMON_KAFKA_PROPERTIES, else none (PLAINTEXT).")
+    public Path kafkaProperties;
 
     @Option(names = "--transactions-topic", description = "PosTransaction (Avro) input topic. Default: ${DEFAULT-VALUE}")
     public String transactionsTopic = "posmon.transactions";
@@ -83,5 +91,10 @@ public class JobSettings {
     public boolean failFast;
 
     public JobSettings() {
+    }
+
+    /** The security settings of every Kafka client of the job, read from {@link #kafkaProperties} (none without it). */
+    public KafkaClientSecurity kafkaSecurity() {
+        return kafkaProperties == null ? KafkaClientSecurity.NONE : KafkaClientSecurity.fromFile(kafkaProperties);
     }
 }

@@ -1,5 +1,7 @@
 package io.posmon.jobs;
 
+import io.posmon.kafka.KafkaClientSecurity;
+import io.posmon.kafka.Topics;
 import io.posmon.operators.MerchantRiskFunction;
 import io.posmon.operators.SplitDeadLetters;
 import io.posmon.operators.StartupProfiles;
@@ -36,6 +38,11 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /**
@@ -59,6 +66,8 @@ import picocli.CommandLine;
  * </pre>
  */
 public final class PosmonJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PosmonJob.class);
 
     /**
      * Where the risk pipeline writes.
@@ -129,9 +138,16 @@ public final class PosmonJob {
                 rules.customerContribution() == null ? null : new ContributionOutputs(null, null, null));
     }
 
-    /** The job on Kafka, as {@code posmon run} and {@code flink run} start it. */
+    /**
+     * The job on Kafka, as {@code posmon run} and {@code flink run} start it. Checks first that Kafka
+     * accepts the client settings ({@code --kafka-properties}) and has the job's topics: a wrong
+     * password is an error here, not a job that fails and restarts on every TaskManager.
+     */
     public static PosmonJob onKafka(JobSettings s, boolean withRisk, boolean withContributions) throws Exception {
         CompiledRules rules = RuleCompiler.compile(RuleSetLoader.load(s.rulesDir));
+        KafkaClientSecurity security = s.kafkaSecurity();
+        LOG.info("Kafka {}, {}", s.bootstrapServers, security);
+        Topics.requireAccess(s.bootstrapServers, security, topicsOf(s, withRisk, withContributions));
         return new PosmonJob(rules, KafkaSources.transactions(s, rules.engine()), KafkaSources.profiles(s),
                 s.holdingsTopic == null || !withContributions ? null : KafkaSources.holdings(s),
                 KafkaSources.ruleUpdates(s), KafkaSinks.deadLetters(s),
@@ -140,6 +156,21 @@ public final class PosmonJob {
                         : null,
                 withContributions ? new ContributionOutputs(KafkaSinks.contributions(s), KafkaSinks.tierChanges(s),
                         KafkaSinks.lateContributions(s)) : null);
+    }
+
+    /** Every topic the job on Kafka reads or writes. */
+    private static Set<String> topicsOf(JobSettings s, boolean withRisk, boolean withContributions) {
+        Set<String> topics = new TreeSet<>(List.of(s.transactionsTopic, s.profilesTopic, s.rulesTopic, s.deadLetterTopic));
+        if (withRisk) {
+            topics.addAll(List.of(s.alertsTopic, s.lateTopic, s.ruleStatusTopic));
+        }
+        if (withContributions) {
+            topics.addAll(List.of(s.contributionsTopic, s.tierChangesTopic, s.lateContributionsTopic));
+            if (s.holdingsTopic != null) {
+                topics.add(s.holdingsTopic);
+            }
+        }
+        return topics;
     }
 
     /** Adds the job's operators to the environment; operator uids are stable for savepoints. */

@@ -50,8 +50,11 @@ public final class AvroKafka {
     }
 
     public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return producer(bootstrap, KafkaClientSecurity.NONE);
+    }
+
+    public static KafkaProducer<byte[], byte[]> producer(String bootstrap, KafkaClientSecurity security) {
+        Properties p = security.clientProperties(bootstrap);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
@@ -81,8 +84,12 @@ public final class AvroKafka {
 
     /** A consumer that sees only committed records, as the risk desk's consumers should. */
     public static KafkaConsumer<byte[], byte[]> committedReader(String bootstrap, String groupId) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return committedReader(bootstrap, KafkaClientSecurity.NONE, groupId);
+    }
+
+    public static KafkaConsumer<byte[], byte[]> committedReader(String bootstrap, KafkaClientSecurity security,
+                                                                String groupId) {
+        Properties p = security.clientProperties(bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -94,8 +101,13 @@ public final class AvroKafka {
 
     /** Everything committed on a topic now, decoded. */
     public static <T extends SpecificRecordBase> List<T> readAll(String bootstrap, String topic, Class<T> type) {
+        return readAll(bootstrap, KafkaClientSecurity.NONE, topic, type);
+    }
+
+    public static <T extends SpecificRecordBase> List<T> readAll(String bootstrap, KafkaClientSecurity security,
+                                                                 String topic, Class<T> type) {
         List<T> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = committedReader(bootstrap, "posmon-read-" + System.nanoTime())) {
+        try (KafkaConsumer<byte[], byte[]> c = committedReader(bootstrap, security, "posmon-read-" + System.nanoTime())) {
             var partitions = c.partitionsFor(topic).stream()
                     .map(pi -> new org.apache.kafka.common.TopicPartition(topic, pi.partition())).toList();
             c.assign(partitions);

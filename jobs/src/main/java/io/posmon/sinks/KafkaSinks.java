@@ -54,7 +54,7 @@ public final class KafkaSinks {
 
     private static <T extends SpecificRecordBase> KafkaSink<T> sink(
             JobSettings s, String topic, Class<T> type, AvroRecordSerializer.KeyOf<T> key, String name) {
-        Properties producer = new Properties();
+        Properties producer = s.kafkaSecurity().addTo(new Properties());
         producer.setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
         producer.setProperty("enable.idempotence", "true");
         var builder = KafkaSink.<T>builder()

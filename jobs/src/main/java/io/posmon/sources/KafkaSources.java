@@ -26,7 +26,7 @@ public final class KafkaSources {
                 .setTopics(s.transactionsTopic)
                 .setGroupId(s.groupId)
                 .setStartingOffsets(startingOffsets(s))
-                .setProperties(consumerProperties())
+                .setProperties(consumerProperties(s))
                 .setDeserializer(new AvroRecordDeserializer<>(PosTransaction.class,
                         new ClearPanTokenization(s.panKeyFile == null ? null : new PanTokenizer(s.panKeyFile.toString())),
                         TransactionChecks.atIngest(engine)));
@@ -44,7 +44,7 @@ public final class KafkaSources {
                 // A compacted topic holds the latest profile of every merchant: a fresh start reads it
                 // whole (a restore from a checkpoint resumes at the checkpointed offsets instead).
                 .setStartingOffsets(OffsetsInitializer.earliest())
-                .setProperties(consumerProperties())
+                .setProperties(consumerProperties(s))
                 .setDeserializer(new AvroRecordDeserializer<>(MerchantProfile.class, (p, ingestTime) -> TransactionChecks.profileProblem(p)));
         if (s.bounded) {
             builder.setBounded(OffsetsInitializer.latest());
@@ -59,7 +59,7 @@ public final class KafkaSources {
                 .setTopics(s.holdingsTopic)
                 .setGroupId(s.groupId + "-holdings")
                 .setStartingOffsets(OffsetsInitializer.earliest())
-                .setProperties(consumerProperties())
+                .setProperties(consumerProperties(s))
                 .setDeserializer(new AvroRecordDeserializer<>(CustomerHoldings.class,
                         (h, ingestTime) -> h.getCustomerId().isBlank() ? "customerId is empty" : null));
         if (s.bounded) {
@@ -79,7 +79,7 @@ public final class KafkaSources {
                 .setTopics(s.rulesTopic)
                 .setGroupId(s.groupId + "-rules")
                 .setStartingOffsets(OffsetsInitializer.earliest())
-                .setProperties(consumerProperties())
+                .setProperties(consumerProperties(s))
                 .setDeserializer(new AvroRecordDeserializer<>(RuleSetSnapshot.class,
                         (r, ingestTime) -> r.getFiles().isEmpty() ? "a rule set with no files" : null));
         if (s.bounded) {
@@ -92,8 +92,9 @@ public final class KafkaSources {
         return OffsetsInitializer.committedOffsets(s.fromEarliest ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST);
     }
 
-    private static Properties consumerProperties() {
-        Properties p = new Properties();
+    /** posmon's consumer settings and the security settings ({@code --kafka-properties}), which the source's admin client uses too. */
+    private static Properties consumerProperties(JobSettings s) {
+        Properties p = s.kafkaSecurity().addTo(new Properties());
         // Only committed alerts and inputs written transactionally count.
         p.setProperty("isolation.level", "read_committed");
         p.setProperty("partition.discovery.interval.ms", "60000");

@@ -107,7 +107,8 @@ class MerchantRiskJobKafkaTest extends KafkaAndFlinkTest {
         assertThat(AvroKafka.readAll(s.bootstrapServers, s.deadLetterTopic, io.posmon.schema.DeadLetter.class)).isEmpty();
     }
 
-    private static String describe(MerchantAlert a) {
+    /** Rule, merchant, stage, business date, amounts, count and evidence of an alert. */
+    static String describe(MerchantAlert a) {
         return String.join("|", a.getRuleId(), a.getMerchant().getMerchantId(), a.getStage().toString(),
                 String.valueOf(a.getBusinessDate()), a.getObservedAmountMinor() + "/" + a.getThresholdAmountMinor(),
                 String.valueOf(a.getObservedCount()),

@@ -57,8 +57,15 @@ public abstract class KafkaAndFlinkTest {
      * the first error, the shipped rules, profiles known from a start-up file.
      */
     protected static JobSettings jobSettings(Path tmp, boolean bounded, int partitions) throws Exception {
+        return jobSettings(kafka.bootstrapServers(), null, tmp, bounded, partitions);
+    }
+
+    /** The same on another broker, with the Kafka client security settings of a properties file (or none). */
+    protected static JobSettings jobSettings(String bootstrap, Path kafkaProperties, Path tmp, boolean bounded,
+                                             int partitions) throws Exception {
         JobSettings s = new JobSettings();
-        s.bootstrapServers = kafka.bootstrapServers();
+        s.bootstrapServers = bootstrap;
+        s.kafkaProperties = kafkaProperties;
         s.rulesDir = Path.of("../rules");
         String p = "t" + System.nanoTime() + ".";
         s.transactionsTopic = p + "transactions";
@@ -86,7 +93,7 @@ public abstract class KafkaAndFlinkTest {
     protected static void publish(JobSettings s, List<MerchantProfile> profiles, List<PosTransaction> txs)
             throws Exception {
         ProfileFiles.write(s.profilesFile, profiles);
-        try (KafkaProducer<byte[], byte[]> producer = AvroKafka.producer(s.bootstrapServers)) {
+        try (KafkaProducer<byte[], byte[]> producer = AvroKafka.producer(s.bootstrapServers, s.kafkaSecurity())) {
             AvroKafka.send(producer, s.profilesTopic, profiles, MerchantProfile::getMerchantId);
             AvroKafka.sendTransactions(producer, s.transactionsTopic, txs);
         }
@@ -95,7 +102,7 @@ public abstract class KafkaAndFlinkTest {
     /** Every committed alert, without the wall-clock time it was detected at. */
     protected static List<String> alerts(JobSettings s) {
         List<String> alerts = new ArrayList<>();
-        for (MerchantAlert a : AvroKafka.readAll(s.bootstrapServers, s.alertsTopic, MerchantAlert.class)) {
+        for (MerchantAlert a : AvroKafka.readAll(s.bootstrapServers, s.kafkaSecurity(), s.alertsTopic, MerchantAlert.class)) {
             a.setDetectedAt(Instant.EPOCH);
             alerts.add(a.toString());
         }

@@ -1,6 +1,7 @@
 package io.posmon.rules.snapshot;
 
 import io.posmon.kafka.AvroKafka;
+import io.posmon.kafka.KafkaClientSecurity;
 import io.posmon.schema.RuleSetSnapshot;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -17,7 +18,12 @@ public final class RuleSetPublisher {
     }
 
     public static RecordMetadata publish(String bootstrap, String topic, RuleSetSnapshot snapshot) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = AvroKafka.producer(bootstrap)) {
+        return publish(bootstrap, KafkaClientSecurity.NONE, topic, snapshot);
+    }
+
+    public static RecordMetadata publish(String bootstrap, KafkaClientSecurity security, String topic,
+                                         RuleSetSnapshot snapshot) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = AvroKafka.producer(bootstrap, security)) {
             return publish(producer, topic, snapshot);
         }
     }
