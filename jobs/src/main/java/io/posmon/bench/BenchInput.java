@@ -3,6 +3,7 @@ package io.posmon.bench;
 import io.posmon.demo.generator.GeneratorSettings;
 import io.posmon.demo.generator.TrafficGenerator;
 import io.posmon.kafka.AvroKafka;
+import io.posmon.kafka.KafkaClientSecurity;
 import io.posmon.kafka.Topics;
 import io.posmon.schema.MerchantProfile;
 import io.posmon.schema.PosTransaction;
@@ -43,7 +44,7 @@ record BenchInput(String topic, String profilesTopic, Path profilesFile, long tr
                             ZoneId zone, PrintStream out) throws Exception {
         String topic = prefix + "transactions";
         String profilesTopic = prefix + "merchant-profiles";
-        Topics.create(bootstrap, List.of(
+        Topics.create(bootstrap, KafkaClientSecurity.NONE, List.of(
                 new NewTopic(topic, partitions, (short) 1).configs(Map.of("retention.ms", "-1")),
                 new NewTopic(profilesTopic, partitions, (short) 1).configs(Map.of("cleanup.policy", "compact"))));
         // A day well in the past: the job refuses event times more than maxEventTimeAhead after their

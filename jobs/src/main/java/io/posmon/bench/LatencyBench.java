@@ -6,6 +6,7 @@ import io.posmon.jobs.FlinkSetup;
 import io.posmon.jobs.JobSettings;
 import io.posmon.jobs.PosmonJob;
 import io.posmon.kafka.AvroKafka;
+import io.posmon.kafka.KafkaClientSecurity;
 import io.posmon.kafka.Topics;
 import io.posmon.schema.MerchantAlert;
 import io.posmon.schema.MerchantProfile;
@@ -161,7 +162,7 @@ final class LatencyBench {
         JobSettings s = bench.forRun(prefix);
         s.delivery = delivery;
         // The broker stamps each transaction with its append time: latency starts there.
-        Topics.create(bench.bootstrap(), List.of(new NewTopic(s.transactionsTopic, bench.parallelism(), (short) 1)
+        Topics.create(bench.bootstrap(), KafkaClientSecurity.NONE, List.of(new NewTopic(s.transactionsTopic, bench.parallelism(), (short) 1)
                 .configs(Map.of("message.timestamp.type", "LogAppendTime"))));
         Topics.createTopics(bench.bootstrap(), s, bench.parallelism());
         return s;
