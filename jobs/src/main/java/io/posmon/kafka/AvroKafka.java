@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -20,6 +22,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -59,6 +62,12 @@ public final class AvroKafka {
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
+        // One request in flight: with more, a batch refused because the partition has no leader yet
+        // (a topic just created, a broker just restarted) can be overtaken by the next one, which a
+        // broker that knows nothing of this producer on the partition takes as its first; the
+        // refused batch is then retried as out of order until the delivery timeout, and lost
+        // (KAFKA-15591; seen here with the 4.2.2 broker on new topics and after a broker restart).
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         return new KafkaProducer<>(p);
     }
 
@@ -73,13 +82,28 @@ public final class AvroKafka {
         send(producer, topic, txs, io.posmon.schema.PosTransaction::getMerchantId);
     }
 
-    /** Sends records keyed by the given key and waits until the broker has them all. */
+    /**
+     * Sends records keyed by the given key and waits until the broker has them all; throws if any
+     * of them could not be written (the producer gave up on it), instead of dropping it silently.
+     */
     public static <T extends SpecificRecordBase> void send(KafkaProducer<byte[], byte[]> producer, String topic,
                                                            List<T> records, Function<T, String> key) {
+        AtomicInteger failed = new AtomicInteger();
+        AtomicReference<Exception> firstFailure = new AtomicReference<>();
         for (T r : records) {
-            producer.send(new ProducerRecord<>(topic, key.apply(r).getBytes(java.nio.charset.StandardCharsets.UTF_8), encode(r)));
+            producer.send(new ProducerRecord<>(topic, key.apply(r).getBytes(java.nio.charset.StandardCharsets.UTF_8), encode(r)),
+                    (metadata, e) -> {
+                        if (e != null) {
+                            failed.incrementAndGet();
+                            firstFailure.compareAndSet(null, e);
+                        }
+                    });
         }
         producer.flush();
+        if (firstFailure.get() != null) {
+            throw new KafkaException(failed.get() + " of " + records.size() + " records were not written to " + topic,
+                    firstFailure.get());
+        }
     }
 
     /** A consumer that sees only committed records, as the risk desk's consumers should. */

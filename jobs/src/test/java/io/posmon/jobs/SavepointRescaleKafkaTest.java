@@ -11,11 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.nio.charset.StandardCharsets;
 import io.posmon.kafka.AvroKafka;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -104,37 +101,5 @@ class SavepointRescaleKafkaTest extends KafkaAndFlinkTest {
         assertThat(differing).as("contributions that differ").isEmpty();
         assertThat(actual.keySet()).containsExactlyInAnyOrderElementsOf(expectedContributions.keySet());
         assertThat(tierChanges(upgraded)).containsExactlyInAnyOrderElementsOf(tierChanges(reference));
-    }
-
-    /**
-     * One small sale on each partition days after the input: event time passes the end of every
-     * period of the input (and its lateness), so a running job closes them as a finished one does.
-     */
-    private static void flush(JobSettings s) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = AvroKafka.producer(s.bootstrapServers)) {
-            for (int partition = 0; partition < 2; partition++) {
-                PosTransaction tx = Tx.debit("FLUSH-" + partition, "FLUSH-" + partition, "2026-11-05T12:00:00", 100);
-                producer.send(new ProducerRecord<>(s.transactionsTopic, partition,
-                        tx.getMerchantId().getBytes(StandardCharsets.UTF_8), AvroKafka.encode(tx))).get();
-            }
-        }
-    }
-
-    /** How many transactions the job's consumer group has committed (on checkpoints) so far. */
-    private static long committedTransactions(JobSettings s) throws Exception {
-        java.util.Properties p = new java.util.Properties();
-        p.put("bootstrap.servers", s.bootstrapServers);
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
-            return admin.listConsumerGroupOffsets(s.groupId).partitionsToOffsetAndMetadata().get().entrySet().stream()
-                    .filter(e -> e.getKey().topic().equals(s.transactionsTopic) && e.getValue() != null)
-                    .mapToLong(e -> e.getValue().offset()).sum();
-        }
-    }
-
-    /** The flush merchants' own records: final in a finished job, still open in a running one. */
-    private static Map<String, String> withoutFlush(Map<String, String> contributions) {
-        Map<String, String> rest = new TreeMap<>(contributions);
-        rest.keySet().removeIf(k -> k.contains("FLUSH-"));
-        return rest;
     }
 }
