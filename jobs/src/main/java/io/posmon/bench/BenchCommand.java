@@ -154,6 +154,8 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+        results.note(String.format(java.util.Locale.ROOT, "1-minute load average of the machine at the end: %.1f",
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         String markdown = results.markdown();
         out.println();
         out.println(markdown);

@@ -24,6 +24,12 @@ final class BenchReport {
         this.command = command;
     }
 
+    private final List<String> notes = new ArrayList<>();
+
+    void note(String line) {
+        notes.add(line);
+    }
+
     String machine() {
         return machine;
     }
@@ -49,7 +55,9 @@ final class BenchReport {
 
     String markdown() {
         StringBuilder md = new StringBuilder();
-        md.append("Command: `").append(command).append("`  \nMachine: ").append(machine).append("\n\n");
+        md.append("Command: `").append(command).append("`  \nMachine: ").append(machine).append("  \n");
+        notes.forEach(n -> md.append(n).append("  \n"));
+        md.append("\n");
         if (!throughput.isEmpty()) {
             md.append(String.format(Locale.ROOT, "Throughput: %,d transactions of %,d merchants (%,d with a transaction), read to the end from "
                     + "Kafka; RocksDB, checkpoints every 10 s; median of %d runs (min-max).%n%n",
