@@ -28,8 +28,10 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 final class BenchCluster implements AutoCloseable {
 
     private final MiniCluster cluster;
+    private final int slots;
 
     BenchCluster(int slots) throws Exception {
+        this.slots = slots;
         Configuration conf = new Configuration();
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
         cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
@@ -66,8 +68,13 @@ final class BenchCluster implements AutoCloseable {
         return cluster.getArchivedExecutionGraph(id).get();
     }
 
+    /** Cancels the job and returns once its slots are free again for the next run. */
     void cancel(JobID id) throws Exception {
         cluster.cancelJob(id).get();
+        cluster.requestJobResult(id).get();
+        while (cluster.requestClusterOverview().get().getNumSlotsAvailable() < slots) {
+            Thread.sleep(100);
+        }
     }
 
     private static Finished figures(long netRuntime, long peakHeap, ArchivedExecutionGraph graph) {
