@@ -1,6 +1,7 @@
 package io.posmon.operators.contribution;
 
 import io.posmon.operators.BusinessCalendar;
+import io.posmon.operators.state.KeyBatchedStateStore;
 import io.posmon.schema.ContributionSubject;
 import io.posmon.schema.CustomerContribution;
 import io.posmon.schema.PeriodType;
@@ -58,6 +59,8 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
 
     private final ContributionConfig config;
     private transient BusinessCalendar calendar;
+    /** Days and months are few per subject and read whole at every emission: one stored value each. */
+    private transient KeyBatchedStateStore batched;
     private transient MapState<Integer, PeriodFigures> days;
     private transient MapState<Integer, PeriodFigures> months;
     private transient MapState<String, SaleMemo> sales;
@@ -82,8 +85,9 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
     public void open(OpenContext openContext) {
         calendar = config.calendar();
         var figures = TypeInformation.of(PeriodFigures.class);
-        days = getRuntimeContext().getMapState(new MapStateDescriptor<>("days", TypeInformation.of(Integer.class), figures));
-        months = getRuntimeContext().getMapState(new MapStateDescriptor<>("months", TypeInformation.of(Integer.class), figures));
+        batched = new KeyBatchedStateStore(getRuntimeContext());
+        days = batched.getMapState(new MapStateDescriptor<>("days", TypeInformation.of(Integer.class), figures));
+        months = batched.getMapState(new MapStateDescriptor<>("months", TypeInformation.of(Integer.class), figures));
         sales = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("sales", TypeInformation.of(String.class), TypeInformation.of(SaleMemo.class)));
         subject = getRuntimeContext().getState(new ValueStateDescriptor<>("subject", SubjectState.class));
@@ -95,6 +99,14 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
 
     @Override
     public void processElement(SpendEvent e, Context ctx, Collector<CustomerContribution> out) throws Exception {
+        try {
+            onEvent(e, ctx);
+        } finally {
+            batched.flush();
+        }
+    }
+
+    private void onEvent(SpendEvent e, Context ctx) throws Exception {
         if (e.holdings != null) {
             holdingsChanged(e.holdings, ctx);
             return;
@@ -250,6 +262,15 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<CustomerContribution> out) throws Exception {
+        try {
+            emit(timestamp, ctx, out);
+        } finally {
+            batched.flush();
+        }
+    }
+
+    /** Emits what changed since the last emission, closes the periods whose lateness has passed, evaluates tiers. */
+    private void emit(long timestamp, OnTimerContext ctx, Collector<CustomerContribution> out) throws Exception {
         SubjectState s = subject.value();
         if (s == null) {
             return;

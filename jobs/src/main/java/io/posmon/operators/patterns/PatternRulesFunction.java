@@ -1,6 +1,7 @@
 package io.posmon.operators.patterns;
 
 import io.posmon.operators.LiveRules;
+import io.posmon.operators.state.KeyBatchedStateStore;
 import io.posmon.schema.MerchantAlert;
 import io.posmon.schema.RuleSetSnapshot;
 import java.util.ArrayList;
@@ -39,7 +40,8 @@ import org.apache.flink.util.Collector;
  * it runs. flink-cep 2.2 has no dynamic patterns, and its CEP operator runs one pattern fixed when
  * the job is built; this operator does what that operator does (buffer candidates until the
  * watermark passes them, feed them in event-time order to an NFA, advance time, emit matches) with
- * flink-cep's own NFA compiler, NFA and shared buffer, but chooses the NFA per key:
+ * flink-cep's own NFA compiler, NFA and shared buffer, but chooses the NFA per key, and keeps the
+ * buffer's maps and the candidate queue as one value per key ({@link KeyBatchedStateStore}):
  *
  * <ul>
  *   <li>The key is rule id, rule version and partition ({@link CompiledPattern#routeKey}), so every
@@ -57,7 +59,7 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
     private transient ValueState<NFAState> nfaStates;
     private transient MapState<Long, List<RuleCandidate>> queue;
     private transient SharedBuffer<PatternCandidate> buffer;
-    private transient RecordingStateStore keyedState;
+    private transient KeyBatchedStateStore keyedState;
     private transient org.apache.flink.cep.time.TimerService cepTime;
     private transient long builtSequence;
     private transient Map<String, Running> running;
@@ -74,7 +76,7 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
 
     @Override
     public void open(OpenContext openContext) throws Exception {
-        keyedState = new RecordingStateStore(getRuntimeContext());
+        keyedState = new KeyBatchedStateStore(getRuntimeContext());
         nfaStates = keyedState.getState(new ValueStateDescriptor<>("nfa-state", new NFAStateSerializer()));
         queue = keyedState.getMapState(new MapStateDescriptor<>("candidates-by-time", Types.LONG,
                 Types.LIST(TypeInformation.of(RuleCandidate.class))));
@@ -105,17 +107,29 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
             lateCandidates.inc();
             return;
         }
-        List<RuleCandidate> at = queue.get(time);
-        if (at == null) {
-            at = new ArrayList<>();
-            ctx.timerService().registerEventTimeTimer(time);
+        try {
+            List<RuleCandidate> at = queue.get(time);
+            if (at == null) {
+                at = new ArrayList<>();
+                ctx.timerService().registerEventTimeTimer(time);
+            }
+            at.add(rc);
+            queue.put(time, at);
+        } finally {
+            keyedState.flush();
         }
-        at.add(rc);
-        queue.put(time, at);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<MerchantAlert> out) throws Exception {
+        try {
+            fire(timestamp, ctx, out);
+        } finally {
+            keyedState.flush();
+        }
+    }
+
+    private void fire(long timestamp, OnTimerContext ctx, Collector<MerchantAlert> out) throws Exception {
         LiveRules.InForce inForce = live.current(ctx.getBroadcastState(LiveRules.IN_FORCE));
         Running rule = runningFor(inForce).get(CompiledPattern.ruleOf(ctx.getCurrentKey()));
         long watermark = ctx.timerService().currentWatermark();
