@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -85,7 +86,7 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
     public void open(OpenContext openContext) {
         calendar = config.calendar();
         var figures = TypeInformation.of(PeriodFigures.class);
-        batched = new KeyBatchedStateStore(getRuntimeContext());
+        batched = new KeyBatchedStateStore(getRuntimeContext(), Set.of("days", "months"));
         days = batched.getMapState(new MapStateDescriptor<>("days", TypeInformation.of(Integer.class), figures));
         months = batched.getMapState(new MapStateDescriptor<>("months", TypeInformation.of(Integer.class), figures));
         sales = getRuntimeContext().getMapState(

@@ -41,7 +41,7 @@ import org.apache.flink.util.Collector;
  * the job is built; this operator does what that operator does (buffer candidates until the
  * watermark passes them, feed them in event-time order to an NFA, advance time, emit matches) with
  * flink-cep's own NFA compiler, NFA and shared buffer, but chooses the NFA per key, and keeps the
- * buffer's maps and the candidate queue as one value per key ({@link KeyBatchedStateStore}):
+ * candidate queue and the buffer's event counter as one value per key ({@link KeyBatchedStateStore}):
  *
  * <ul>
  *   <li>The key is rule id, rule version and partition ({@link CompiledPattern#routeKey}), so every
@@ -53,6 +53,11 @@ import org.apache.flink.util.Collector;
  * </ul>
  */
 public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, RuleCandidate, RuleSetSnapshot, MerchantAlert> {
+
+    /** Candidates waiting for the watermark, by event time. */
+    private static final String CANDIDATE_QUEUE = "candidates-by-time";
+    /** flink-cep's count of events per timestamp in its shared buffer, iterated at every time advance. */
+    private static final String SHARED_BUFFER_EVENT_COUNTER = "sharedBuffer-events-count";
 
     private final LiveRules live;
 
@@ -76,9 +81,9 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
 
     @Override
     public void open(OpenContext openContext) throws Exception {
-        keyedState = new KeyBatchedStateStore(getRuntimeContext());
+        keyedState = new KeyBatchedStateStore(getRuntimeContext(), Set.of(SHARED_BUFFER_EVENT_COUNTER));
         nfaStates = keyedState.getState(new ValueStateDescriptor<>("nfa-state", new NFAStateSerializer()));
-        queue = keyedState.getMapState(new MapStateDescriptor<>("candidates-by-time", Types.LONG,
+        queue = keyedState.getMapState(new MapStateDescriptor<>(CANDIDATE_QUEUE, Types.LONG,
                 Types.LIST(TypeInformation.of(RuleCandidate.class))));
         buffer = new SharedBuffer<>(keyedState,
                 getRuntimeContext().createSerializer(TypeInformation.of(PatternCandidate.class)),

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.AggregatingState;
 import org.apache.flink.api.common.state.AggregatingStateDescriptor;
@@ -22,19 +23,19 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.MapSerializer;
 
 /**
- * The keyed state of an operator whose per-key maps are small and read whole (flink-cep's
- * {@code SharedBuffer} in the pattern operator; a subject's open days and months in the
- * contribution operator), with two changes from the runtime context's own:
+ * The keyed state of an operator, as the runtime context gives it, with two changes:
  *
  * <ul>
- *   <li><b>Map states are batched per key.</b> Each map state is stored as one value holding the
- *       whole map of the key. It is read on first use in a call, kept in memory while the call
+ *   <li><b>Chosen map states are batched per key.</b> Such a map is stored as one value holding
+ *       the whole map of the key. It is read on first use in a call, kept in memory while the call
  *       lasts, and written back once by {@link #flush()} at the end of the call, only if it changed.
- *       The shared buffer asks its maps for {@code isEmpty}, iteration, {@code clear} and many
- *       single entries per event, and the contribution operator iterates its days and months at
- *       every emission; on RocksDB each of those is a seek or a read, and a seek slows down as
- *       deleted entries pile up. The maps stored here stay small (a key's open partial matches;
- *       a subject's open days and 13 months), so one read and one write per call cost far less.</li>
+ *       This is for maps that are small per key and iterated or emptied often: on RocksDB every
+ *       iteration, {@code isEmpty} and {@code clear} is a seek, and a seek slows down as deleted
+ *       entries pile up. Batched here: flink-cep's per-timestamp event counter (iterated at every
+ *       time advance) and the pattern operator's candidate queue; the contribution operator's open
+ *       days and months (iterated at every emission). Maps that grow with a key's history (the
+ *       shared buffer's events and nodes, which it reads by id) stay ordinary map states: read
+ *       whole, they would cost in proportion to the key's open partial matches at every event.</li>
  *   <li><b>Every state created is recorded</b>, so the pattern operator can clear the keys of a
  *       removed rule without knowing the buffer's internal state names.</li>
  * </ul>
@@ -49,12 +50,15 @@ public final class KeyBatchedStateStore implements KeyedStateStore {
     public static final String BATCHED_SUFFIX = ".by-key";
 
     private final RuntimeContext runtime;
+    private final Set<String> batchedNames;
     private final List<StateDescriptor<?, ?>> created = new ArrayList<>();
     private final List<State> handles = new ArrayList<>();
     private final List<BatchedMapState<?, ?>> batched = new ArrayList<>();
 
-    public KeyBatchedStateStore(RuntimeContext runtime) {
+    /** @param batchedNames the names of the map states to batch; other states are the runtime's own */
+    public KeyBatchedStateStore(RuntimeContext runtime, Set<String> batchedNames) {
         this.runtime = runtime;
+        this.batchedNames = Set.copyOf(batchedNames);
     }
 
     public List<StateDescriptor<?, ?>> created() {
@@ -101,6 +105,9 @@ public final class KeyBatchedStateStore implements KeyedStateStore {
 
     @Override
     public <UK, UV> MapState<UK, UV> getMapState(MapStateDescriptor<UK, UV> d) {
+        if (!batchedNames.contains(d.getName())) {
+            return remember(d, runtime.getMapState(d));
+        }
         d.initializeSerializerUnlessSet(runtime::createSerializer);
         ValueStateDescriptor<Map<UK, UV>> whole = new ValueStateDescriptor<>(d.getName() + BATCHED_SUFFIX,
                 new MapSerializer<>(d.getKeySerializer(), d.getValueSerializer()));
