@@ -8,6 +8,8 @@ import io.posmon.jobs.JobSettings;
 import io.posmon.kafka.AvroKafka;
 import io.posmon.kafka.EmbeddedKafka;
 import io.posmon.kafka.Topics;
+import io.posmon.metrics.InJvmMetrics;
+import io.posmon.metrics.MetricsSummary;
 import io.posmon.schema.AlertKind;
 import io.posmon.schema.DeadLetter;
 import io.posmon.schema.MerchantAlert;
@@ -86,6 +88,9 @@ public final class Demo {
             int port = freePort();
             Configuration conf = FlinkSetup.configuration(s);
             conf.set(RestOptions.PORT, port);
+            // The same figures a deployment sends to Prometheus, kept in this JVM for the console.
+            conf.set(org.apache.flink.configuration.ConfigOptions.key("metrics.reporter.in-jvm.factory.class")
+                    .stringType().noDefaultValue(), InJvmMetrics.class.getName());
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
             job.build(env);
             JobClient client = env.executeAsync("posmon (demo)");
@@ -129,6 +134,7 @@ public final class Demo {
                         status == org.apache.flink.api.common.JobStatus.RUNNING ? "" : " (job " + status + ", see jobs/target/logs/posmon.log)");
                 out.printf("      CRM: %,d contribution records, %d tier changes; %s%n", crm.records(), crm.tierChanges(),
                         crm.topCustomersOfTheDay(3));
+                out.println("      " + MetricsSummary.line(InJvmMetrics.all()));
             }
             feeder.stop();
             feederThread.join();
@@ -142,11 +148,13 @@ public final class Demo {
             ruleStatusThread.join();
             crm.stop();
             crmThread.join();
+            String finalMetrics = MetricsSummary.line(InJvmMetrics.all());
             if (!failed) {
                 client.cancel().get();
             }
             out.printf("%nCRM view: %,d contribution records committed to %s, %d tier changes (tiers move at month ends); %s%n",
                     crm.records(), s.contributionsTopic, crm.tierChanges(), crm.topCustomersOfTheDay(5));
+            out.println("Flink " + finalMetrics);
             return summary(!failed, console.received(), generator, s, feeder.sent());
         } finally {
             deleteRecursively(work);

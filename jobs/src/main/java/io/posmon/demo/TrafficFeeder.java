@@ -21,11 +21,18 @@ final class TrafficFeeder implements Runnable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong sent = new AtomicLong();
     private volatile Instant simulatedNow;
+    /** Simulated time at which to stop, or null to run until stopped. */
+    private final Instant stopAt;
 
     TrafficFeeder(TrafficGenerator generator, KafkaProducer<byte[], byte[]> producer, String topic) {
+        this(generator, producer, topic, null);
+    }
+
+    TrafficFeeder(TrafficGenerator generator, KafkaProducer<byte[], byte[]> producer, String topic, Instant stopAt) {
         this.generator = generator;
         this.producer = producer;
         this.topic = topic;
+        this.stopAt = stopAt;
     }
 
     @Override
@@ -33,8 +40,11 @@ final class TrafficFeeder implements Runnable {
         long wallStart = System.nanoTime();
         Instant last = generator.simulatedTimeAt(Duration.ZERO);
         simulatedNow = last;
-        while (running.get()) {
+        while (running.get() && (stopAt == null || last.isBefore(stopAt))) {
             Instant now = generator.simulatedTimeAt(Duration.ofNanos(System.nanoTime() - wallStart));
+            if (stopAt != null && now.isAfter(stopAt)) {
+                now = stopAt;
+            }
             List<PosTransaction> batch = generator.transactionsBetween(last, now);
             AvroKafka.sendTransactions(producer, topic, batch);
             sent.addAndGet(batch.size());

@@ -1,5 +1,6 @@
 package io.posmon.jobs;
 
+import io.posmon.metrics.AlertMetrics;
 import io.posmon.kafka.KafkaClientSecurity;
 import io.posmon.kafka.Topics;
 import io.posmon.operators.MerchantRiskFunction;
@@ -183,7 +184,8 @@ public final class PosmonJob {
                 alerts = alerts.map(faults.<MerchantAlert>operator(), new AvroTypeInfo<>(MerchantAlert.class))
                         .name("fault-injection").uid("fault-injection");
             }
-            alerts.sinkTo(risk.alerts()).name("alerts-sink").uid("alerts-sink");
+            alerts.map(new AlertMetrics(), new AvroTypeInfo<>(MerchantAlert.class)).name("alert-metrics").uid("alert-metrics")
+                    .sinkTo(risk.alerts()).name("alerts-sink").uid("alerts-sink");
             front.merchantStage().getSideOutput(MerchantRiskFunction.LATE).sinkTo(risk.lateTransactions())
                     .name("late-sink").uid("late-sink");
             if (risk.ruleStatus() != null) {

@@ -2,6 +2,9 @@ package io.posmon.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import io.posmon.carddata.PanGuard;
 import io.posmon.schema.AlertKind;
 import java.io.ByteArrayOutputStream;
@@ -38,5 +41,13 @@ class DemoTest {
         assertThat(PanGuard.containsClearPan(console.toString(StandardCharsets.UTF_8))).isFalse();
         assertThat(console.toString(StandardCharsets.UTF_8))
                 .contains("normal merchants alerted: 0");
+        // The job's own metrics, as a deployment sends them to Prometheus: every committed alert
+        // passed the alert meter, counted by rule and severity.
+        Matcher metrics = Pattern.compile("Flink metrics: ([\\d,]+) tx in, .* (\\d+) alerts \\{(.*)}, event time to alert")
+                .matcher(console.toString(StandardCharsets.UTF_8));
+        assertThat(metrics.find()).as("final metrics line").isTrue();
+        assertThat(Long.parseLong(metrics.group(1).replace(",", ""))).isPositive();
+        assertThat(Long.parseLong(metrics.group(2))).isGreaterThanOrEqualTo(result.alerts().size());
+        assertThat(metrics.group(3)).contains("daily-credit-limit/HIGH=", "large-round-amounts/");
     }
 }

@@ -176,7 +176,10 @@ final class ContributionHarness implements AutoCloseable {
 
     /** How many keys have an entry in the named state ("days", "months", "sales", "subject"). */
     long keysIn(String stateName) throws Exception {
-        try (var keys = harness.getOperator().getKeyedStateBackend().getKeys(stateName, VoidNamespace.INSTANCE)) {
+        // Days and months are stored as one value per key (KeyBatchedStateStore).
+        String stored = stateName.equals("days") || stateName.equals("months")
+                ? stateName + io.posmon.operators.state.KeyBatchedStateStore.BATCHED_SUFFIX : stateName;
+        try (var keys = harness.getOperator().getKeyedStateBackend().getKeys(stored, VoidNamespace.INSTANCE)) {
             return keys.count();
         }
     }
