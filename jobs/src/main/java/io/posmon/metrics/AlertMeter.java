@@ -12,7 +12,7 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
  * What the risk desk watches of the alerts leaving the job: a counter per rule and severity (as
- * {@code rule} and {@code severity} labels in Prometheus), and the time from the event that
+ * {@code rule} and {@code severity} labels in Prometheus), and the time from the transaction that
  * tripped each alert to the alert leaving the job.
  */
 public final class AlertMeter {
@@ -38,8 +38,10 @@ public final class AlertMeter {
         String severity = alert.getSeverity().name();
         byRuleAndSeverity.computeIfAbsent(alert.getRuleId() + '|' + severity,
                 k -> group.addGroup("rule", alert.getRuleId()).addGroup("severity", severity).counter("alerts")).inc();
+        // Timed only when transactions tripped it: an alert raised by a profile (a personal settlement
+        // account) carries the profile's update time, and one raised when time passes carries none.
         Instant triggeredAt = alert.getTriggeredAt();
-        if (triggeredAt != null) { // alerts raised when time passes have no tripping event
+        if (triggeredAt != null && alert.getEvidence() != null && !alert.getEvidence().isEmpty()) {
             eventTimeToAlert.update(clockMillis.getAsLong() - triggeredAt.toEpochMilli());
         }
     }

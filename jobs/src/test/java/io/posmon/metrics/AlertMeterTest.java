@@ -2,9 +2,11 @@ package io.posmon.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.posmon.schema.EvidenceTransaction;
 import io.posmon.schema.MerchantAlert;
 import io.posmon.schema.Severity;
 import java.time.Instant;
+import java.util.List;
 import org.apache.flink.metrics.testutils.MetricListener;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +17,7 @@ class AlertMeterTest {
         a.setRuleId(rule);
         a.setSeverity(severity);
         a.setTriggeredAt(triggeredAt);
+        a.setEvidence(List.of(new EvidenceTransaction()));
         return a;
     }
 
@@ -27,9 +30,12 @@ class AlertMeterTest {
         meter.record(alert("daily-credit-limit", Severity.HIGH, Instant.ofEpochMilli(now - 250)));
         meter.record(alert("daily-credit-limit", Severity.HIGH, Instant.ofEpochMilli(now - 750)));
         meter.record(alert("volume-jump", Severity.MEDIUM, Instant.ofEpochMilli(now - 1_000)));
-        meter.record(alert("personal-settlement-account", Severity.LOW, null)); // raised when time passed
+        meter.record(alert("time-passed", Severity.LOW, null));
+        MerchantAlert byProfile = alert("personal-settlement-account", Severity.MEDIUM, Instant.ofEpochMilli(now - 86_400_000L));
+        byProfile.setEvidence(List.of()); // raised by a profile update a day ago: not an event-to-alert time
+        meter.record(byProfile);
 
-        assertThat(metrics.getCounter("alerts").orElseThrow().getCount()).isEqualTo(4);
+        assertThat(metrics.getCounter("alerts").orElseThrow().getCount()).isEqualTo(5);
         assertThat(metrics.getCounter("rule", "daily-credit-limit", "severity", "HIGH", "alerts").orElseThrow().getCount())
                 .isEqualTo(2);
         assertThat(metrics.getCounter("rule", "volume-jump", "severity", "MEDIUM", "alerts").orElseThrow().getCount())
