@@ -85,7 +85,7 @@ class CardDataKafkaTest extends KafkaAndFlinkTest {
         Path log = Path.of("target/test-logs/posmon-tests.log");
         assertThat(log).exists();
         for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-            assertThat(clearPanIn(line)).as("log line: %s", line).isFalse();
+            assertThat(clearPanIn(NOT_CARD_NUMBERS.matcher(line).replaceAll("#"))).as("log line: %s", line).isFalse();
         }
     }
 
@@ -120,6 +120,13 @@ class CardDataKafkaTest extends KafkaAndFlinkTest {
      * ten) that passes the Luhn check. In Avro binary a string's length prefix is never a letter or
      * digit for such lengths, so a card number in a field is found.
      */
+    /**
+     * Numbers in log lines that are not card numbers and pass the Luhn check one time in ten: JUnit's
+     * temporary directories ({@code junit-5201149681945271755}) and epoch milliseconds (13 digits
+     * from 17... or 18..., years 2023-2033; a 13-digit card number starts with 4).
+     */
+    private static final Pattern NOT_CARD_NUMBERS = Pattern.compile("junit-?\\d+|(?<!\\d)1[78]\\d{11}(?!\\d)");
+
     private static boolean clearPanIn(String text) {
         Matcher m = STANDALONE_NUMBER.matcher(text);
         while (m.find()) {
