@@ -41,7 +41,8 @@ import org.apache.flink.util.Collector;
  * the job is built; this operator does what that operator does (buffer candidates until the
  * watermark passes them, feed them in event-time order to an NFA, advance time, emit matches) with
  * flink-cep's own NFA compiler, NFA and shared buffer, but chooses the NFA per key, and keeps the
- * candidate queue and the buffer's event counter as one value per key ({@link KeyBatchedStateStore}):
+ * buffer's event counter, which every time advance iterates, as one value per key
+ * ({@link KeyBatchedStateStore}):
  *
  * <ul>
  *   <li>The key is rule id, rule version and partition ({@link CompiledPattern#routeKey}), so every

@@ -32,8 +32,8 @@ import org.apache.flink.api.common.typeutils.base.MapSerializer;
  *       This is for maps that are small per key and iterated or emptied often: on RocksDB every
  *       iteration, {@code isEmpty} and {@code clear} is a seek, and a seek slows down as deleted
  *       entries pile up. Batched here: flink-cep's per-timestamp event counter (iterated at every
- *       time advance) and the pattern operator's candidate queue; the contribution operator's open
- *       days and months (iterated at every emission). Maps that grow with a key's history (the
+ *       time advance) and the contribution operator's open days and months (iterated at every
+ *       emission). Maps that grow with a key's history (the
  *       shared buffer's events and nodes, which it reads by id) stay ordinary map states: read
  *       whole, they would cost in proportion to the key's open partial matches at every event.</li>
  *   <li><b>Every state created is recorded</b>, so the pattern operator can clear the keys of a
