@@ -30,10 +30,11 @@ final class BenchCluster implements AutoCloseable {
     private final MiniCluster cluster;
     private final int slots;
 
-    BenchCluster(int slots) throws Exception {
+    BenchCluster(int slots, String managedMemory) throws Exception {
         this.slots = slots;
         Configuration conf = new Configuration();
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, org.apache.flink.configuration.MemorySize.parse(managedMemory));
         cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf).setNumTaskManagers(1).setNumSlotsPerTaskManager(slots).build());
         cluster.start();

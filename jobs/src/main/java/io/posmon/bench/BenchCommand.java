@@ -87,6 +87,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--state-backend", description = "rocksdb or hashmap, for every run. Default: ${DEFAULT-VALUE}")
     String stateBackend = "rocksdb";
 
+    @Option(names = "--managed-memory", description = "Flink managed memory of the in-process cluster: RocksDB's block cache and write buffers, shared by all its slots. Default: ${DEFAULT-VALUE}")
+    String managedMemory = "1g";
+
     @Option(names = "--seed", description = "Generator seed. Default: ${DEFAULT-VALUE}")
     long seed = 42;
 
@@ -101,7 +104,7 @@ public final class BenchCommand implements Callable<Integer> {
         BenchReport results = new BenchReport(machine(), command());
         out.println("posmon bench: " + results.machine());
         out.println("starting an in-process Kafka broker and a Flink MiniCluster (" + parallelism + " slots) ...");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(); BenchCluster cluster = new BenchCluster(parallelism)) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); BenchCluster cluster = new BenchCluster(parallelism, managedMemory)) {
             String bootstrap = kafka.bootstrapServers();
             BenchSettings bench = new BenchSettings(bootstrap, rulesDir, work, parallelism, stateBackend);
             if (parts.contains(Part.THROUGHPUT)) {

@@ -1,7 +1,10 @@
 package io.posmon.jobs;
 
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -28,6 +31,12 @@ public final class FlinkSetup {
         // emission has one, and a RocksDB timer costs a write, a seek and a delete. They are few per
         // key (coalesced per hour or minute) and are checkpointed with the keyed state.
         conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
+        // Bloom filters let a read of a key that has no state (a merchant's first transaction, a
+        // transaction id not seen before: most reads of the dedupe) skip the data blocks altogether.
+        conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
+        // Only an in-process cluster (demo, bench, `posmon run`) takes this; a Flink cluster has its own.
+        // Too little and RocksDB reads and decompresses the same blocks again and again.
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse(s.managedMemory));
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, s.failFast ? "none" : "exponential-delay");
         conf.set(CoreOptions.DEFAULT_PARALLELISM, s.parallelism);
         // The records are Avro or POJOs with public fields: never fall back to Kryo silently.

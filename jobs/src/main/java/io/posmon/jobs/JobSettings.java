@@ -78,6 +78,9 @@ public class JobSettings {
     @Option(names = "--state-backend", description = "rocksdb or hashmap. Default: ${DEFAULT-VALUE}")
     public String stateBackend = "rocksdb";
 
+    @Option(names = "--managed-memory", description = "Flink managed memory of the in-process cluster (this JVM), which RocksDB uses for its block cache and write buffers; a Flink cluster sets its own (taskmanager.memory.managed.size). Default: ${DEFAULT-VALUE}")
+    public String managedMemory = "1g";
+
     @Option(names = "--delivery", description = "EXACTLY_ONCE (outputs visible to read_committed consumers at each checkpoint), AT_LEAST_ONCE (lower latency; consumers dedupe on ids) or NONE. Default: ${DEFAULT-VALUE}")
     public DeliveryGuarantee delivery = DeliveryGuarantee.EXACTLY_ONCE;
 

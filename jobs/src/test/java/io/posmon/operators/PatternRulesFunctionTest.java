@@ -109,6 +109,36 @@ class PatternRulesFunctionTest {
         }
     }
 
+    /**
+     * One watermark step passes a partial match's window end and candidates after it: the window's
+     * timer times out only what is older than its own time, and each later candidate meets the
+     * partial matches as they were at its time (large-round-amounts: three within 60 minutes).
+     */
+    @Test
+    void aWindowEndAndLaterCandidatesInOneWatermarkStepAreTakenInTimeOrder() throws Exception {
+        try (var h = harness()) {
+            Steps t = new Steps(h);
+            send(t, candidate(before, 0, "T1", "10:00:00"));
+            send(t, candidate(before, 0, "T2", "10:30:00"));
+            t.watermark("10:31:00");
+            send(t, candidate(before, 0, "T3", "10:59:59"));
+            send(t, candidate(before, 0, "T4", "11:05:00"));
+            send(t, candidate(before, 0, "T5", "11:40:00"));
+            t.watermark("12:00:00");
+            assertThat(h.extractOutputValues()).singleElement().satisfies(a ->
+                    assertThat(Alerts.evidenceIds(a)).as("T1..T3 within the hour; the next match starts after T3")
+                            .containsExactly("T1", "T2", "T3"));
+
+            send(t, candidate(before, 0, "T6", "12:10:00"));
+            send(t, candidate(before, 0, "T7", "12:20:00"));
+            t.watermark("13:30:00");
+            assertThat(h.extractOutputValues()).hasSize(2).last().satisfies(a ->
+                    assertThat(Alerts.evidenceIds(a)).as("T4 is more than an hour before T7, T5 within it")
+                            .containsExactly("T5", "T6", "T7"));
+            assertThat(stateEntries(h)).as("every timer has fired: nothing left").isZero();
+        }
+    }
+
     @Test
     void aReplacedRuleVersionsPartialMatchesAreClearedAndItsLateCandidatesDropped() throws Exception {
         try (var h = harness()) {

@@ -64,6 +64,8 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
 
     private transient ValueState<NFAState> nfaStates;
     private transient MapState<Long, List<RuleCandidate>> queue;
+    /** Set while candidates wait for a rule set this operator has not received yet. */
+    private transient ValueState<Boolean> waitedForRules;
     private transient SharedBuffer<PatternCandidate> buffer;
     private transient KeyBatchedStateStore keyedState;
     private transient org.apache.flink.cep.time.TimerService cepTime;
@@ -86,6 +88,7 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
         nfaStates = keyedState.getState(new ValueStateDescriptor<>("nfa-state", new NFAStateSerializer()));
         queue = keyedState.getMapState(new MapStateDescriptor<>(CANDIDATE_QUEUE, Types.LONG,
                 Types.LIST(TypeInformation.of(RuleCandidate.class))));
+        waitedForRules = keyedState.getState(new ValueStateDescriptor<>("waited-for-rules", Types.BOOLEAN));
         buffer = new SharedBuffer<>(keyedState,
                 getRuntimeContext().createSerializer(TypeInformation.of(PatternCandidate.class)),
                 new SharedBufferCacheConfig());
@@ -142,6 +145,7 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
         if (rule == null) {
             if (chosenUnderLaterRules(inForce.sequence())) {
                 // The merchant operator already runs a rule set this operator has not received: wait for it.
+                waitedForRules.update(Boolean.TRUE);
                 ctx.timerService().registerEventTimeTimer(watermark + 1);
             } else {
                 for (List<RuleCandidate> l : queue.values()) {
@@ -151,11 +155,10 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
             }
             return;
         }
-        NFAState nfaState = nfaStates.value();
-        if (nfaState == null) {
-            nfaState = rule.nfa().createInitialNFAState();
-        }
-        List<RuleCandidate> due = queue.get(timestamp);
+        NFAState stored = nfaStates.value();
+        NFAState nfaState = stored != null ? stored : rule.nfa().createInitialNFAState();
+        boolean leftByWait = waitedForRules.value() != null;
+        List<RuleCandidate> due = leftByWait ? null : queue.get(timestamp);
         if (due != null) {
             // The usual case: this timer is its candidates' time. Every earlier time of this key had its
             // own timer, fired before this one, so the queue holds nothing older: no need to scan it.
@@ -166,9 +169,10 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
                 process(rule, nfaState, rc.candidate, timestamp, ctx, out);
             }
             queue.remove(timestamp);
-        } else {
-            // A window's end, or a retry while waiting for rules: time out partial matches, and take any
-            // candidates left from a wait, in time order.
+        } else if (leftByWait) {
+            // A retry after waiting for rules: the candidates whose timers fired during the wait are
+            // still queued; take them in time order. Only this rare path scans the queue: on RocksDB a
+            // scan is a seek past every deleted entry of the key.
             PriorityQueue<Long> times = new PriorityQueue<>();
             for (Long t : queue.keys()) {
                 times.add(t);
@@ -181,15 +185,27 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
                 }
                 queue.remove(time);
             }
+            waitedForRules.clear();
             advanceTime(rule, nfaState, watermark, out);
+        } else if (!onlyStartState(nfaState)) {
+            // A window's end: time out the partial matches started a window ago. Only up to this
+            // timer's time: candidates between it and the watermark come with their own timers, after
+            // this one, and must meet the partial matches as they were at their own time.
+            advanceTime(rule, nfaState, timestamp, out);
         }
-        if (nfaState.isStateChanged()) {
+        if (onlyStartState(nfaState)) {
+            // Nothing to keep; a key that had nothing stored gets no delete (a tombstone in RocksDB).
+            if (stored != null) {
+                nfaStates.clear();
+            }
+            // No partial match holds an event of the shared buffer any more, so its per-timestamp
+            // event counter can go too: flink-cep removes it only as time advances, and a key with
+            // nothing started has no reason to advance time again.
+            keyedState.clearBatchedReadInThisCall();
+        } else if (nfaState.isStateChanged()) {
             nfaState.resetStateChanged();
             nfaState.resetNewStartPartialMatch();
             nfaStates.update(nfaState);
-        }
-        if (onlyStartState(nfaState)) {
-            nfaStates.clear();
         }
     }
 

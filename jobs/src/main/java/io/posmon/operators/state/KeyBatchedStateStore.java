@@ -70,6 +70,18 @@ public final class KeyBatchedStateStore implements KeyedStateStore {
         handles.forEach(State::clear);
     }
 
+    /**
+     * Empties, for the current key, every batched map read during this call (the others were not
+     * touched since they were last written). Takes effect at {@link #flush()}.
+     */
+    public void clearBatchedReadInThisCall() {
+        for (BatchedMapState<?, ?> m : batched) {
+            if (m.map != null) {
+                m.clear();
+            }
+        }
+    }
+
     /** Writes back every map changed during this call and forgets them all: the next call may be another key. */
     public void flush() throws Exception {
         for (BatchedMapState<?, ?> m : batched) {
