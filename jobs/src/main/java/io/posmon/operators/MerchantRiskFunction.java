@@ -291,6 +291,11 @@ public class MerchantRiskFunction
     /** Forgets transaction ids older than the dedupe horizon. */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<MerchantAlert> out) throws Exception {
+        if (ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
+            // The input has ended (a bounded replay or backtest): every pending timer fires now, and
+            // forgetting ids no transaction can repeat any more would only cost a scan per merchant.
+            return;
+        }
         Iterator<Map.Entry<String, SeenTransaction>> it = seen.iterator();
         while (it.hasNext()) {
             if (it.next().getValue().eventTime + engine.dedupeHorizonMillis() <= timestamp) {

@@ -137,4 +137,22 @@ class MerchantStatusChecksTest {
             return alerts.stream().map(MerchantAlert::getAlertId).collect(Collectors.toList());
         }
     }
+    /**
+     * engine.yaml dedupeHorizon (2d): a transaction id seen again within it is a retransmission and
+     * ignored; once event time has passed it (and the hourly cleanup), the id is forgotten. Seen here
+     * through the suspended-merchant rule, which alerts on every approved transaction it processes.
+     */
+    @Test
+    void aTransactionIdIsIgnoredWithinTheDedupeHorizonAndForgottenAfterIt() throws Exception {
+        h.profile(retail("S").setStatus(MerchantStatus.SUSPENDED).build());
+        h.tx(credit("s1", "S", DAY + "12:00:01", 12_345));
+        h.watermark("2026-11-25T12:59:59");
+        h.tx(credit("s1", "S", "2026-11-25T13:00:00", 12_345));
+        assertThat(evidence(h.alerts(SUSPENDED_RULE))).as("within two days (and the cleanup hour)").containsExactly("s1");
+
+        h.watermark("2026-11-25T13:00:00");
+        h.tx(credit("s1", "S", "2026-11-25T13:00:01", 12_345));
+        assertThat(evidence(h.alerts(SUSPENDED_RULE))).as("forgotten at the first full hour after two days")
+                .containsExactly("s1", "s1");
+    }
 }
