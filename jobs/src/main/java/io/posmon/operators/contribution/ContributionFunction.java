@@ -135,7 +135,12 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         }
         SubjectState s = subject.value();
         if (s == null) {
-            s = new SubjectState();
+            s = SubjectState.fresh();
+        }
+        if (customers() && (tx.getType() == TransactionType.SALE || tx.getType() == TransactionType.PREAUTH_COMPLETION)) {
+            if (s.oldestSaleTime != null) {
+                s.oldestSaleTime = Math.min(s.oldestSaleTime, t);
+            }
         }
         String region = customers() ? tx.getCustomerRegion() : e.merchantRegion;
         if (region != null) {
@@ -169,7 +174,7 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
     private void holdingsChanged(List<String> products, Context ctx) throws Exception {
         SubjectState s = subject.value();
         if (s == null) {
-            s = new SubjectState();
+            s = SubjectState.fresh();
         }
         s.products = new ArrayList<>(products);
         long watermark = ctx.timerService().currentWatermark();
@@ -322,9 +327,14 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
                 days.put(day, f);
             }
         }
+        // Once the input has ended (a bounded replay: every timer fires at once) forgetting what no event
+        // can ask about any more would only cost a scan per subject.
+        boolean inputEnded = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
         for (int day : closedDays) {
             days.remove(day);
-            forgetCounterparties(dayPrefix(day));
+            if (!inputEnded) {
+                forgetCounterparties(dayPrefix(day));
+            }
         }
         // Months: emit what changed, and once more when the month closes.
         for (Map.Entry<Integer, PeriodFigures> entry : monthMap.entrySet()) {
@@ -339,7 +349,7 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
                 months.put(mo, f);
                 out.collect(record(ctx.getCurrentKey(), s, tier, PeriodType.MONTH, firstDay(mo), f, monthMap, mo));
             }
-            if (closesNow) {
+            if (closesNow && !inputEnded) {
                 // A closed month's count is final: keep the count, forget the ids.
                 forgetCounterparties(monthPrefix(mo));
             }
@@ -352,8 +362,11 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
             }
 
         }
-        forgetOldSales(s, timestamp);
-        if (s.tier == Tier.NOT_RATED && s.products.isEmpty() && monthMap.isEmpty() && days.isEmpty() && sales.isEmpty()) {
+        if (!inputEnded) {
+            forgetOldSales(s, timestamp);
+        }
+        if (s.tier == Tier.NOT_RATED && s.products.isEmpty() && monthMap.isEmpty() && days.isEmpty()
+                && (s.oldestSaleTime != null ? s.oldestSaleTime == Long.MAX_VALUE : sales.isEmpty())) {
             subject.clear();
             counterparties.clear();
             return;
@@ -494,14 +507,25 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
             return;
         }
         s.lastSalesCleanupDay = today;
+        if (s.oldestSaleTime != null
+                && (s.oldestSaleTime == Long.MAX_VALUE || s.oldestSaleTime + config.refundWindowMillis() > timestamp)) {
+            return; // nothing can have left the window: no scan (on RocksDB, a seek)
+        }
         Iterator<Map.Entry<String, SaleMemo>> it = sales.iterator();
+        long oldestKept = Long.MAX_VALUE;
+        boolean removed = false;
         while (it.hasNext()) {
-            if (it.next().getValue().eventTime + config.refundWindowMillis() <= timestamp) {
+            long saleTime = it.next().getValue().eventTime;
+            if (saleTime + config.refundWindowMillis() <= timestamp) {
                 it.remove();
+                removed = true;
+            } else {
+                oldestKept = Math.min(oldestKept, saleTime);
             }
         }
+        s.oldestSaleTime = oldestKept;
         // The heap backend keeps an empty map for the key after its last entry is removed.
-        if (sales.isEmpty()) {
+        if (removed && oldestKept == Long.MAX_VALUE) {
             sales.clear();
         }
     }
@@ -518,14 +542,17 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
     private void forgetCounterparties(String prefix) throws Exception {
         Iterator<String> it = counterparties.keys().iterator();
         boolean any = false;
+        boolean kept = false;
         while (it.hasNext()) {
             if (it.next().startsWith(prefix)) {
                 it.remove();
                 any = true;
+            } else {
+                kept = true;
             }
         }
         // The heap backend keeps an empty map for the key after its last entry is removed.
-        if (any && counterparties.isEmpty()) {
+        if (any && !kept) {
             counterparties.clear();
         }
     }
