@@ -179,8 +179,10 @@ public class MerchantRiskFunction
         first.businessDay = calendar.businessDay(eventTime);
         first.creditSale = approved && saleLike && tx.getCardType() == CardType.CREDIT;
         seen.put(id, first);
-        // One cleanup timer per hour at most: timers with the same time are kept once.
-        ctx.timerService().registerEventTimeTimer(ceilToHour(eventTime + engine.dedupeHorizonMillis()));
+        // Ids are forgotten in steps of an eighth of the horizon (at least an hour): one timer per step
+        // (timers with the same time are kept once), and each cleanup reads all the merchant's ids, so
+        // an id is read about eight times before it goes, not once per hour of the horizon.
+        ctx.timerService().registerEventTimeTimer(ceilTo(eventTime + engine.dedupeHorizonMillis(), dedupeCleanupStep()));
         if (!approved) {
             return;
         }
@@ -328,7 +330,11 @@ public class MerchantRiskFunction
         }
     }
 
-    private static long ceilToHour(long millis) {
-        return Math.floorDiv(millis + HOUR_MILLIS - 1, HOUR_MILLIS) * HOUR_MILLIS;
+    private long dedupeCleanupStep() {
+        return Math.max(HOUR_MILLIS, engine.dedupeHorizonMillis() / 8);
+    }
+
+    private static long ceilTo(long millis, long step) {
+        return Math.floorDiv(millis + step - 1, step) * step;
     }
 }

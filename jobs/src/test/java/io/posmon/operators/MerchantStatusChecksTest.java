@@ -139,20 +139,21 @@ class MerchantStatusChecksTest {
     }
     /**
      * engine.yaml dedupeHorizon (2d): a transaction id seen again within it is a retransmission and
-     * ignored; once event time has passed it (and the hourly cleanup), the id is forgotten. Seen here
-     * through the suspended-merchant rule, which alerts on every approved transaction it processes.
+     * ignored; ids are forgotten in steps of an eighth of it (6 hours, counted from the epoch in UTC),
+     * so an id is forgotten at the end of the step in which its two days end. Seen here through the
+     * suspended-merchant rule, which alerts on every approved transaction it processes.
      */
     @Test
     void aTransactionIdIsIgnoredWithinTheDedupeHorizonAndForgottenAfterIt() throws Exception {
         h.profile(retail("S").setStatus(MerchantStatus.SUSPENDED).build());
+        // 12:00:01 local is 04:00:01 UTC; two days later its step ends at 06:00 UTC, 14:00 local.
         h.tx(credit("s1", "S", DAY + "12:00:01", 12_345));
-        h.watermark("2026-11-25T12:59:59");
-        h.tx(credit("s1", "S", "2026-11-25T13:00:00", 12_345));
-        assertThat(evidence(h.alerts(SUSPENDED_RULE))).as("within two days (and the cleanup hour)").containsExactly("s1");
+        h.watermark("2026-11-25T13:59:59");
+        h.tx(credit("s1", "S", "2026-11-25T14:00:00", 12_345));
+        assertThat(evidence(h.alerts(SUSPENDED_RULE))).as("within two days and the cleanup step").containsExactly("s1");
 
-        h.watermark("2026-11-25T13:00:00");
-        h.tx(credit("s1", "S", "2026-11-25T13:00:01", 12_345));
-        assertThat(evidence(h.alerts(SUSPENDED_RULE))).as("forgotten at the first full hour after two days")
-                .containsExactly("s1", "s1");
+        h.watermark("2026-11-25T14:00:00");
+        h.tx(credit("s1", "S", "2026-11-25T14:00:01", 12_345));
+        assertThat(evidence(h.alerts(SUSPENDED_RULE))).as("forgotten at the end of the step").containsExactly("s1", "s1");
     }
 }
