@@ -41,6 +41,10 @@ public final class FlinkSetup {
         conf.set(CoreOptions.DEFAULT_PARALLELISM, s.parallelism);
         // The records are Avro or POJOs with public fields: never fall back to Kryo silently.
         conf.set(PipelineOptions.GENERIC_TYPES, false);
+        // Chained operators hand records on without a deep copy. Safe here: no function keeps or
+        // changes a record it was given after passing it on (records are copied into state by
+        // serialization, and evidence and candidates are built as new objects).
+        conf.set(PipelineOptions.OBJECT_REUSE, true);
         return conf;
     }
 }
