@@ -90,6 +90,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--managed-memory", description = "Flink managed memory of the in-process cluster: RocksDB's block cache and write buffers, shared by all its slots. Default: ${DEFAULT-VALUE}")
     String managedMemory = "1g";
 
+    @Option(names = "--buffer-timeout", defaultValue = "10ms", description = "Network buffer timeout of every job (as `posmon run --buffer-timeout`). Default: ${DEFAULT-VALUE}")
+    Duration bufferTimeout;
+
     @Option(names = "--seed", description = "Generator seed. Default: ${DEFAULT-VALUE}")
     long seed = 42;
 
@@ -106,7 +109,7 @@ public final class BenchCommand implements Callable<Integer> {
         out.println("starting an in-process Kafka broker and a Flink MiniCluster (" + parallelism + " slots) ...");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); BenchCluster cluster = new BenchCluster(parallelism, managedMemory)) {
             String bootstrap = kafka.bootstrapServers();
-            BenchSettings bench = new BenchSettings(bootstrap, rulesDir, work, parallelism, stateBackend);
+            BenchSettings bench = new BenchSettings(bootstrap, rulesDir, work, parallelism, stateBackend, bufferTimeout);
             if (parts.contains(Part.THROUGHPUT)) {
                 Sizes sizes = new Sizes(transactions, merchants, cards, seed);
                 BenchInput input = BenchInput.write(bootstrap, "base.", work, sizes, parallelism, zone, out);
@@ -157,6 +160,8 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+        results.note("Cluster: " + parallelism + " slots, managed memory " + managedMemory + " (RocksDB block cache and write buffers), "
+                + "network buffer timeout " + bufferTimeout.toMillis() + " ms, object reuse on, RocksDB bloom filters on");
         results.note(String.format(java.util.Locale.ROOT, "1-minute load average of the machine at the end: %.1f",
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         String markdown = results.markdown();

@@ -4,7 +4,8 @@ import io.posmon.jobs.JobSettings;
 import java.nio.file.Path;
 
 /** Job settings of one benchmark run: the job as `posmon run` runs it, with topics and group of its own. */
-record BenchSettings(String bootstrap, Path rulesDir, Path workDir, int parallelism, String stateBackend) {
+record BenchSettings(String bootstrap, Path rulesDir, Path workDir, int parallelism, String stateBackend,
+                     java.time.Duration bufferTimeout) {
 
     /** Settings whose topics, group, profile file and checkpoints are named after {@code prefix}. */
     JobSettings forRun(String prefix) {
@@ -25,6 +26,7 @@ record BenchSettings(String bootstrap, Path rulesDir, Path workDir, int parallel
         s.groupId = prefix + "group";
         s.parallelism = parallelism;
         s.stateBackend = stateBackend;
+        s.bufferTimeout = bufferTimeout;
         s.checkpointDir = workDir.resolve(prefix + "checkpoints").toUri().toString();
         s.failFast = true;
         s.fromEarliest = true;
