@@ -1,5 +1,7 @@
 package io.posmon.bench;
 
+import io.posmon.jobs.JobSettings;
+
 import io.posmon.kafka.EmbeddedKafka;
 import io.posmon.rules.compiler.RuleCompiler;
 import io.posmon.rules.parser.RuleSetLoader;
@@ -161,7 +163,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         results.note("Cluster: " + parallelism + " slots, managed memory " + managedMemory + " (RocksDB block cache and write buffers), "
-                + "network buffer timeout " + bufferTimeout.toMillis() + " ms, object reuse on, RocksDB bloom filters on");
+                + "network buffer timeout " + bufferTimeout.toMillis() + " ms, watermark interval " + new JobSettings().watermarkInterval.toMillis() + " ms, object reuse on, RocksDB bloom filters on");
         results.note(String.format(java.util.Locale.ROOT, "1-minute load average of the machine at the end: %.1f",
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         String markdown = results.markdown();

@@ -49,6 +49,8 @@ public final class FlinkSetup {
         // A record waits at most this long in a network buffer that is not full: part of every alert's
         // latency when traffic is light; under load buffers fill and go sooner.
         conf.set(ExecutionOptions.BUFFER_TIMEOUT, s.bufferTimeout);
+        // Pattern rules act when the watermark passes a candidate: their alerts wait for the next one.
+        conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, s.watermarkInterval);
         return conf;
     }
 }
