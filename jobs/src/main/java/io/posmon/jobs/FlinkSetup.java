@@ -35,6 +35,7 @@ public final class FlinkSetup {
         // Bloom filters let a read of a key that has no state (a merchant's first transaction, a
         // transaction id not seen before: most reads of the dedupe) skip the data blocks altogether.
         conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
+        conf.set(RocksDBOptions.OPTIONS_FACTORY, MemtableBloomFilter.class.getName());
         // Only an in-process cluster (demo, bench, `posmon run`) takes this; a Flink cluster has its own.
         // Too little and RocksDB reads and decompresses the same blocks again and again.
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse(s.managedMemory));
