@@ -12,7 +12,8 @@ public record EngineConfig(
         long dedupeHorizonMillis,
         int evidenceLimit,
         long maxEventTimeAheadMillis,
-        long maxAmountMinor) implements Serializable {
+        long maxAmountMinor,
+        int profileCacheSize) implements Serializable {
 
     public ZoneId zone() {
         return ZoneId.of(timeZone);

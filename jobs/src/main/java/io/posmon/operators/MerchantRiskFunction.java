@@ -72,6 +72,8 @@ public class MerchantRiskFunction
 
     private transient BusinessCalendar calendar;
     private transient ValueState<MerchantProfile> profile;
+    /** Recently used profiles of this subtask's merchants, in step with the profile state (see profileOf). */
+    private transient ProfileCache profileCache;
     private transient MapState<String, SeenTransaction> seen;
     private transient ValueState<RecentTransactions> recent;
     private transient long openedSequence;
@@ -105,6 +107,7 @@ public class MerchantRiskFunction
         calendar = new BusinessCalendar(engine.zone());
         profile = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("profile", new AvroTypeInfo<>(MerchantProfile.class)));
+        profileCache = new ProfileCache(engine.profileCacheSize());
         seen = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("seen", TypeInformation.of(String.class), TypeInformation.of(SeenTransaction.class)));
         recent = getRuntimeContext().getState(new ValueStateDescriptor<>("recent", RecentTransactions.class));
@@ -186,7 +189,7 @@ public class MerchantRiskFunction
         if (!approved) {
             return;
         }
-        MerchantProfile merchant = profile.value();
+        MerchantProfile merchant = profileOf(tx.getMerchantId());
         if (merchant == null) {
             merchant = profilesAtStartup.get(tx.getMerchantId());
             if (merchant == null) {
@@ -242,8 +245,24 @@ public class MerchantRiskFunction
         ruleEvaluation.update((System.nanoTime() - evaluationStart) / 1_000);
     }
 
+    /**
+     * The merchant's profile from the cache, else from state. The cache changes only where the state
+     * does (onProfile, the one writer), so it never disagrees with it; after a restore it starts empty.
+     */
+    private MerchantProfile profileOf(String merchantId) throws Exception {
+        MerchantProfile p = profileCache.get(merchantId);
+        if (p == null) {
+            p = profile.value();
+            if (p != null) {
+                profileCache.put(merchantId, p);
+            }
+        }
+        return p;
+    }
+
     private void onProfile(MerchantProfile update, Collector<MerchantAlert> out) throws Exception {
         profile.update(update);
+        profileCache.put(update.getMerchantId(), update);
         for (KeyedCheck check : checks) {
             check.onProfile(update.getMerchantId(), update, out);
         }

@@ -57,7 +57,8 @@ public final class RuleCompiler {
         EngineSettings e = ruleSet.engine();
         EngineConfig engine = new EngineConfig(e.timeZone().getId(), e.maxOutOfOrderness().toMillis(),
                 e.allowedLateness().toMillis(), e.sourceIdleTimeout().toMillis(), e.dedupeHorizon().toMillis(),
-                e.evidenceLimit(), e.maxEventTimeAhead().toMillis(), e.maxAmountMinor());
+                e.evidenceLimit(), e.maxEventTimeAhead().toMillis(), e.maxAmountMinor(),
+                e.profileCacheSize());
         BusinessCalendar calendar = new BusinessCalendar(e.timeZone());
         MccGroupTable groups = mccTable(ruleSet.mccGroups());
         List<KeyedCheck> checks = new ArrayList<>();

@@ -12,5 +12,6 @@ public record EngineSettings(
         Duration dedupeHorizon,
         Integer evidenceLimit,
         Duration maxEventTimeAhead,
-        Long maxAmountMinor) {
+        Long maxAmountMinor,
+        Integer profileCacheSize) {
 }
