@@ -74,10 +74,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--latency-merchants", description = "Merchants of the paced stream (fewer merchants: more simulated days, so more alerts, per minute). Default: ${DEFAULT-VALUE}")
     int latencyMerchants = 100;
 
-    @Option(names = "--latency-warm-up", defaultValue = "15s", description = "Paced time before alerts are counted. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--latency-warm-up", converter = io.posmon.cli.DurationText.class, defaultValue = "15s", description = "Paced time before alerts are counted. Default: ${DEFAULT-VALUE}")
     Duration latencyWarmUp;
 
-    @Option(names = "--latency-duration", defaultValue = "60s", description = "Paced time whose alerts are counted. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--latency-duration", converter = io.posmon.cli.DurationText.class, defaultValue = "60s", description = "Paced time whose alerts are counted. Default: ${DEFAULT-VALUE}")
     Duration latencyDuration;
 
     @Option(names = "--parallelism", description = "Job parallelism, and Kafka partitions of the input. Default: ${DEFAULT-VALUE}")
@@ -92,7 +92,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--managed-memory", description = "Flink managed memory of the in-process cluster: RocksDB's block cache and write buffers, shared by all its slots. Default: ${DEFAULT-VALUE}")
     String managedMemory = "1g";
 
-    @Option(names = "--buffer-timeout", defaultValue = "10ms", description = "Network buffer timeout of every job (as `posmon run --buffer-timeout`). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--buffer-timeout", converter = io.posmon.cli.DurationText.class, defaultValue = "10ms", description = "Network buffer timeout of every job (as `posmon run --buffer-timeout`). Default: ${DEFAULT-VALUE}")
     Duration bufferTimeout;
 
     @Option(names = "--seed", description = "Generator seed. Default: ${DEFAULT-VALUE}")

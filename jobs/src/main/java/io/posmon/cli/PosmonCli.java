@@ -43,7 +43,6 @@ public final class PosmonCli implements Runnable {
     /** The command line with posmon's converters and error reports. */
     public static CommandLine commandLine() {
         return new CommandLine(new PosmonCli())
-                .registerConverter(Duration.class, PosmonCli::duration)
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     if (e instanceof RuleFileException r) {
@@ -64,25 +63,11 @@ public final class PosmonCli implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    static Duration duration(String text) {
-        String t = text.trim().toLowerCase();
-        if (t.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-        }
-        long n = Long.parseLong(t.substring(0, t.length() - 1));
-        return switch (t.charAt(t.length() - 1)) {
-            case 's' -> Duration.ofSeconds(n);
-            case 'm' -> Duration.ofMinutes(n);
-            case 'h' -> Duration.ofHours(n);
-            default -> throw new CommandLine.TypeConversionException("'" + text + "' is not a duration (e.g. 90s, 5m)");
-        };
-    }
-
     @Command(name = "demo", mixinStandardHelpOptions = true,
             description = "Runs the merchant risk job on an in-process Kafka broker and Flink MiniCluster, "
                     + "with synthetic traffic, and prints alerts as they arrive.")
     static final class DemoCommand implements Callable<Integer> {
-        @Option(names = "--duration", defaultValue = "60s", description = "How long to feed traffic (e.g. 60s, 5m). Default: ${DEFAULT-VALUE}")
+        @Option(names = "--duration", converter = DurationText.class, defaultValue = "60s", description = "How long to feed traffic (e.g. 60s, 5m). Default: ${DEFAULT-VALUE}")
         Duration duration;
 
         @Option(names = "--rate", defaultValue = "400", description = "Transactions per second. Default: ${DEFAULT-VALUE}")

@@ -81,10 +81,10 @@ public class JobSettings {
     @Option(names = "--managed-memory", description = "Flink managed memory of the in-process cluster (this JVM), which RocksDB uses for its block cache and write buffers; a Flink cluster sets its own (taskmanager.memory.managed.size). Default: ${DEFAULT-VALUE}")
     public String managedMemory = "1g";
 
-    @Option(names = "--buffer-timeout", defaultValue = "10ms", description = "Longest time a record waits in a network buffer that is not full before it is sent on (Flink's execution.buffer-timeout.interval; Flink's own default is 100 ms). Lower: lower alert latency when traffic is light. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--buffer-timeout", converter = io.posmon.cli.DurationText.class, defaultValue = "10ms", description = "Longest time a record waits in a network buffer that is not full before it is sent on (Flink's execution.buffer-timeout.interval; Flink's own default is 100 ms). Lower: lower alert latency when traffic is light. Default: ${DEFAULT-VALUE}")
     public java.time.Duration bufferTimeout = java.time.Duration.ofMillis(10);
 
-    @Option(names = "--watermark-interval", defaultValue = "20ms", description = "How often the sources emit a watermark (Flink's pipeline.auto-watermark-interval; Flink's own default is 200 ms). Pattern rules wait for the watermark, so their alerts wait up to this long. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--watermark-interval", converter = io.posmon.cli.DurationText.class, defaultValue = "20ms", description = "How often the sources emit a watermark (Flink's pipeline.auto-watermark-interval; Flink's own default is 200 ms). Pattern rules wait for the watermark, so their alerts wait up to this long. Default: ${DEFAULT-VALUE}")
     public java.time.Duration watermarkInterval = java.time.Duration.ofMillis(20);
 
     @Option(names = "--delivery", description = "EXACTLY_ONCE (outputs visible to read_committed consumers at each checkpoint), AT_LEAST_ONCE (lower latency; consumers dedupe on ids) or NONE. Default: ${DEFAULT-VALUE}")
