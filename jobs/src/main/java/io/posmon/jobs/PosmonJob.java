@@ -24,6 +24,7 @@ import io.posmon.schema.PosTransaction;
 import io.posmon.schema.RuleSetSnapshot;
 import io.posmon.schema.RuleSetStatus;
 import io.posmon.schema.TierChange;
+import io.posmon.operators.state.StateCachingOperators;
 import io.posmon.sinks.KafkaSinks;
 import io.posmon.sources.KafkaSources;
 import io.posmon.sources.ReferenceDataTime;
@@ -33,7 +34,6 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -218,7 +218,7 @@ public final class PosmonJob {
 
     /** Sources, decoding and the per-merchant operator, which both pipelines share. */
     private record Front(SingleOutputStreamOperator<MerchantAlert> merchantStage,
-                         BroadcastStream<RuleSetSnapshot> rules, DataStream<DeadLetter> deadLetters) {
+                         DataStream<RuleSetSnapshot> rules, DataStream<DeadLetter> deadLetters) {
     }
 
     private Front front(StreamExecutionEnvironment env) {
@@ -248,7 +248,6 @@ public final class PosmonJob {
             dead = dead.union(decoded.getSideOutput(SplitDeadLetters.DEAD_LETTERS));
             ruleSets = outOfEventTime(decoded, RuleSetSnapshot.class, "rule-updates");
         }
-        BroadcastStream<RuleSetSnapshot> rulesBroadcast = ruleSets.broadcast(LiveRules.IN_FORCE);
 
         // Transactions and profile updates as one keyed input: a broadcast input takes one other input.
         TypeInformation<Either<PosTransaction, MerchantProfile>> merchantEvent =
@@ -261,11 +260,12 @@ public final class PosmonJob {
 
         SingleOutputStreamOperator<MerchantAlert> merchantStage = merchantEvents
                 .keyBy(PosmonJob::merchantOf)
-                .connect(rulesBroadcast)
-                .process(new MerchantRiskFunction(new LiveRules(rules), startupProfiles, contributions != null),
-                        new AvroTypeInfo<>(MerchantAlert.class))
-                .name("merchant-risk").uid("merchant-risk");
-        return new Front(merchantStage, rulesBroadcast, dead);
+                .connect(ruleSets.broadcast())
+                .transform("merchant-risk", new AvroTypeInfo<>(MerchantAlert.class), new StateCachingOperators.Broadcast<>(
+                        new MerchantRiskFunction(new LiveRules(rules), startupProfiles, contributions != null),
+                        List.of(LiveRules.IN_FORCE)))
+                .uid("merchant-risk");
+        return new Front(merchantStage, ruleSets, dead);
     }
 
     /** Reference data joins the transactions without moving their event time (see {@link ReferenceDataTime}). */
@@ -292,9 +292,10 @@ public final class PosmonJob {
         SingleOutputStreamOperator<MerchantAlert> matched = front.merchantStage()
                 .getSideOutput(MerchantRiskFunction.CANDIDATES)
                 .keyBy(RuleCandidate::routeKey)
-                .connect(front.rules())
-                .process(new PatternRulesFunction(new LiveRules(rules)), new AvroTypeInfo<>(MerchantAlert.class))
-                .name("pattern-rules").uid("pattern-rules");
+                .connect(front.rules().broadcast())
+                .transform("pattern-rules", new AvroTypeInfo<>(MerchantAlert.class), new StateCachingOperators.Broadcast<>(
+                        new PatternRulesFunction(new LiveRules(rules)), List.of(LiveRules.IN_FORCE)))
+                .uid("pattern-rules");
         return front.merchantStage().union(matched);
     }
 

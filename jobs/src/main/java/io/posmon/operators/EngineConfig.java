@@ -13,7 +13,8 @@ public record EngineConfig(
         int evidenceLimit,
         long maxEventTimeAheadMillis,
         long maxAmountMinor,
-        int profileCacheSize) implements Serializable {
+        int profileCacheSize,
+        int stateCacheKeys) implements Serializable {
 
     public ZoneId zone() {
         return ZoneId.of(timeZone);

@@ -30,6 +30,9 @@ import org.apache.flink.api.common.state.State;
 import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.types.Either;
+import io.posmon.operators.state.KeyedStateCache;
+import io.posmon.operators.state.StateCachingOperators;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.apache.flink.util.Collector;
@@ -44,7 +47,8 @@ import org.apache.flink.util.OutputTag;
  * the state of a removed check is cleared.
  */
 public class MerchantRiskFunction
-        extends KeyedBroadcastProcessFunction<String, Either<PosTransaction, MerchantProfile>, RuleSetSnapshot, MerchantAlert> {
+        extends KeyedBroadcastProcessFunction<String, Either<PosTransaction, MerchantProfile>, RuleSetSnapshot, MerchantAlert>
+        implements StateCachingOperators.CachesKeyedState {
 
     private static final Logger LOG = LoggerFactory.getLogger(MerchantRiskFunction.class);
 
@@ -71,6 +75,8 @@ public class MerchantRiskFunction
     private final boolean emitSpend;
 
     private transient BusinessCalendar calendar;
+    /** The dedupe ids, recent evidence and every check's state, in memory between checkpoints (see KeyedStateCache). */
+    private transient KeyedStateCache stateCache;
     private transient ValueState<MerchantProfile> profile;
     /** Recently used profiles of this subtask's merchants, in step with the profile state (see profileOf). */
     private transient ProfileCache profileCache;
@@ -108,9 +114,10 @@ public class MerchantRiskFunction
         profile = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("profile", new AvroTypeInfo<>(MerchantProfile.class)));
         profileCache = new ProfileCache(engine.profileCacheSize());
-        seen = getRuntimeContext().getMapState(
+        stateCache = new KeyedStateCache(getRuntimeContext(), Set.of(), engine.stateCacheKeys());
+        seen = stateCache.getMapState(
                 new MapStateDescriptor<>("seen", TypeInformation.of(String.class), TypeInformation.of(SeenTransaction.class)));
-        recent = getRuntimeContext().getState(new ValueStateDescriptor<>("recent", RecentTransactions.class));
+        recent = stateCache.getState(new ValueStateDescriptor<>("recent", RecentTransactions.class));
         openedSequence = -1;
         var task = getRuntimeContext().getTaskInfo();
         profilesAtStartup = startupProfiles == null
@@ -145,7 +152,7 @@ public class MerchantRiskFunction
         if (inForce.sequence() != openedSequence) {
             CompiledRules rules = inForce.rules();
             for (KeyedCheck check : rules.keyedChecks()) {
-                check.open(getRuntimeContext());
+                check.open(stateCache);
             }
             groups = rules.mccGroups();
             checks = rules.keyedChecks();
@@ -159,11 +166,20 @@ public class MerchantRiskFunction
     public void processElement(Either<PosTransaction, MerchantProfile> event, ReadOnlyContext ctx,
                                Collector<MerchantAlert> out) throws Exception {
         long sequence = useRulesInForce(ctx);
-        if (event.isLeft()) {
-            onTransaction(event.left(), sequence, ctx, out);
-        } else {
-            onProfile(event.right(), out);
+        try {
+            if (event.isLeft()) {
+                onTransaction(event.left(), sequence, ctx, out);
+            } else {
+                onProfile(event.right(), out);
+            }
+        } finally {
+            stateCache.endOfCall();
         }
+    }
+
+    @Override
+    public KeyedStateCache stateCache() {
+        return stateCache;
     }
 
     private void onTransaction(PosTransaction tx, long rulesSequence, ReadOnlyContext ctx, Collector<MerchantAlert> out)
@@ -291,6 +307,9 @@ public class MerchantRiskFunction
         }
         state.clear();
         state.put(decision.next().sequence(), snapshot);
+        // The backend's state is about to be changed directly, key by key: write the cache, then drop it.
+        stateCache.flushAll();
+        stateCache.forgetAll();
         for (KeyedCheck removed : RuleSetChanges.checksToClear(decision.previous().rules(), decision.next().rules())) {
             for (StateDescriptor<?, ?> d : removed.stateDescriptors()) {
                 clearAllKeys(ctx, d);
@@ -317,11 +336,15 @@ public class MerchantRiskFunction
             // forgetting ids no transaction can repeat any more would only cost a scan per merchant.
             return;
         }
-        Iterator<Map.Entry<String, SeenTransaction>> it = seen.iterator();
-        while (it.hasNext()) {
-            if (it.next().getValue().eventTime + engine.dedupeHorizonMillis() <= timestamp) {
-                it.remove();
+        try {
+            Iterator<Map.Entry<String, SeenTransaction>> it = seen.iterator();
+            while (it.hasNext()) {
+                if (it.next().getValue().eventTime + engine.dedupeHorizonMillis() <= timestamp) {
+                    it.remove();
+                }
             }
+        } finally {
+            stateCache.endOfCall();
         }
     }
 

@@ -89,6 +89,9 @@ class MerchantRiskJobKafkaTest extends KafkaAndFlinkTest {
         txs.add(credit("M6-1", "M6", "2026-11-23T10:30:00", 8_888));
         txs.add(credit("M9-1", "M9", "2026-11-23T10:31:00", 7_777));
 
+        // In event-time order, as a switch sends them: M1 and M5 share a partition, and M1's next-day
+        // sale sent before M5's afternoon would (rightly) make M5's burst late once a watermark passes.
+        txs.sort(java.util.Comparator.comparing(PosTransaction::getEventTime));
         publish(s, profiles, txs);
         runToEnd(s, true, false);
 

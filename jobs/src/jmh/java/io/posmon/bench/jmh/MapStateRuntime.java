@@ -32,9 +32,9 @@ final class MapStateRuntime {
         return states.values().stream().mapToInt(Map::size).max().orElse(0);
     }
 
-    RuntimeContext runtimeContext() {
-        return (RuntimeContext) Proxy.newProxyInstance(RuntimeContext.class.getClassLoader(),
-                new Class<?>[] {RuntimeContext.class}, (proxy, method, args) -> {
+    org.apache.flink.api.common.state.KeyedStateStore runtimeContext() {
+        return (org.apache.flink.api.common.state.KeyedStateStore) Proxy.newProxyInstance(RuntimeContext.class.getClassLoader(),
+                new Class<?>[] {org.apache.flink.api.common.state.KeyedStateStore.class}, (proxy, method, args) -> {
                     if (method.getName().equals("getState") && args.length == 1
                             && args[0] instanceof ValueStateDescriptor<?> d) {
                         return valueState(d.getName());

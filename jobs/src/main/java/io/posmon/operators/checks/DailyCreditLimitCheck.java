@@ -19,7 +19,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -62,7 +62,7 @@ public final class DailyCreditLimitCheck implements KeyedCheck {
     }
 
     @Override
-    public void open(RuntimeContext runtime) {
+    public void open(KeyedStateStore runtime) {
         state = runtime.getState(dayState());
     }
 

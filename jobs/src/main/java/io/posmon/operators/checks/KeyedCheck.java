@@ -7,7 +7,7 @@ import io.posmon.schema.MerchantProfile;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.flink.api.common.state.StateDescriptor;
-import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.util.Collector;
 
 /**
@@ -20,7 +20,7 @@ public interface KeyedCheck extends Serializable {
     RuleInfo rule();
 
     /** Creates the check's state handles; state names start with the rule id, so rules never share state. */
-    void open(RuntimeContext runtime);
+    void open(KeyedStateStore runtime);
 
     /** The check's keyed state, so a running job can clear it when the rule is removed. */
     default List<StateDescriptor<?, ?>> stateDescriptors() {

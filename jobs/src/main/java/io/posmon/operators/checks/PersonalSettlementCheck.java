@@ -8,7 +8,7 @@ import io.posmon.schema.MerchantAlert;
 import io.posmon.schema.MerchantProfile;
 import io.posmon.schema.SettlementAccountType;
 import java.util.List;
-import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -34,7 +34,7 @@ public final class PersonalSettlementCheck implements KeyedCheck {
     }
 
     @Override
-    public void open(RuntimeContext runtime) {
+    public void open(KeyedStateStore runtime) {
         raised = runtime.getState(raisedState());
     }
 

@@ -13,7 +13,7 @@ import java.time.LocalDate;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.util.Collector;
 
 /**
@@ -39,7 +39,7 @@ public final class SuspendedMerchantCheck implements KeyedCheck {
     }
 
     @Override
-    public void open(RuntimeContext runtime) {
+    public void open(KeyedStateStore runtime) {
     }
 
     @Override

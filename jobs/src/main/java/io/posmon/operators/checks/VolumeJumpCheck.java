@@ -17,7 +17,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -76,7 +76,7 @@ public final class VolumeJumpCheck implements KeyedCheck {
     }
 
     @Override
-    public void open(RuntimeContext runtime) {
+    public void open(KeyedStateStore runtime) {
         state = runtime.getState(volumeState());
         history = runtime.getState(historyState());
     }

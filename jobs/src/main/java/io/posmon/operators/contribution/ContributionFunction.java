@@ -1,7 +1,7 @@
 package io.posmon.operators.contribution;
 
 import io.posmon.operators.BusinessCalendar;
-import io.posmon.operators.state.KeyBatchedStateStore;
+import io.posmon.operators.state.KeyedStateCache;
 import io.posmon.schema.ContributionSubject;
 import io.posmon.schema.CustomerContribution;
 import io.posmon.schema.PeriodType;
@@ -61,7 +61,7 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
     private final ContributionConfig config;
     private transient BusinessCalendar calendar;
     /** Days and months are few per subject and read whole at every emission: one stored value each. */
-    private transient KeyBatchedStateStore batched;
+    private transient KeyedStateCache batched;
     private transient MapState<Integer, PeriodFigures> days;
     private transient MapState<Integer, PeriodFigures> months;
     private transient MapState<String, SaleMemo> sales;
@@ -86,7 +86,7 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
     public void open(OpenContext openContext) {
         calendar = config.calendar();
         var figures = TypeInformation.of(PeriodFigures.class);
-        batched = new KeyBatchedStateStore(getRuntimeContext(), Set.of("days", "months"));
+        batched = new KeyedStateCache(getRuntimeContext(), Set.of("days", "months"), 1);
         days = batched.getMapState(new MapStateDescriptor<>("days", TypeInformation.of(Integer.class), figures));
         months = batched.getMapState(new MapStateDescriptor<>("months", TypeInformation.of(Integer.class), figures));
         sales = getRuntimeContext().getMapState(
@@ -103,7 +103,7 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         try {
             onEvent(e, ctx);
         } finally {
-            batched.flush();
+            batched.endOfCall();
         }
     }
 
@@ -271,7 +271,7 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         try {
             emit(timestamp, ctx, out);
         } finally {
-            batched.flush();
+            batched.endOfCall();
         }
     }
 

@@ -1,7 +1,8 @@
 package io.posmon.operators.patterns;
 
 import io.posmon.operators.LiveRules;
-import io.posmon.operators.state.KeyBatchedStateStore;
+import io.posmon.operators.state.KeyedStateCache;
+import io.posmon.operators.state.StateCachingOperators;
 import io.posmon.schema.MerchantAlert;
 import io.posmon.schema.RuleSetSnapshot;
 import java.util.ArrayList;
@@ -40,9 +41,10 @@ import org.apache.flink.util.Collector;
  * it runs. flink-cep 2.2 has no dynamic patterns, and its CEP operator runs one pattern fixed when
  * the job is built; this operator does what that operator does (buffer candidates until the
  * watermark passes them, feed them in event-time order to an NFA, advance time, emit matches) with
- * flink-cep's own NFA compiler, NFA and shared buffer, but chooses the NFA per key, and keeps the
- * buffer's event counter, which every time advance iterates, as one value per key
- * ({@link KeyBatchedStateStore}):
+ * flink-cep's own NFA compiler, NFA and shared buffer, but chooses the NFA per key. All of its state
+ * (queue, NFA state, shared buffer) goes through a {@link KeyedStateCache}: a key's partial matches
+ * stay in memory between checkpoints, and the buffer's event counter, which every time advance
+ * iterates, is stored as one value per key:
  *
  * <ul>
  *   <li>The key is rule id, rule version and partition ({@link CompiledPattern#routeKey}), so every
@@ -53,7 +55,8 @@ import org.apache.flink.util.Collector;
  *   <li>A removed or replaced rule version's keys are cleared when the new rule set arrives.</li>
  * </ul>
  */
-public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, RuleCandidate, RuleSetSnapshot, MerchantAlert> {
+public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, RuleCandidate, RuleSetSnapshot, MerchantAlert>
+        implements StateCachingOperators.CachesKeyedState {
 
     /** Candidates waiting for the watermark, by event time. */
     private static final String CANDIDATE_QUEUE = "candidates-by-time";
@@ -67,7 +70,7 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
     /** Set while candidates wait for a rule set this operator has not received yet. */
     private transient ValueState<Boolean> waitedForRules;
     private transient SharedBuffer<PatternCandidate> buffer;
-    private transient KeyBatchedStateStore keyedState;
+    private transient KeyedStateCache keyedState;
     private transient org.apache.flink.cep.time.TimerService cepTime;
     private transient long builtSequence;
     private transient Map<String, Running> running;
@@ -84,7 +87,8 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
 
     @Override
     public void open(OpenContext openContext) throws Exception {
-        keyedState = new KeyBatchedStateStore(getRuntimeContext(), Set.of(SHARED_BUFFER_EVENT_COUNTER));
+        keyedState = new KeyedStateCache(getRuntimeContext(), Set.of(SHARED_BUFFER_EVENT_COUNTER),
+                live.initial().engine().stateCacheKeys());
         nfaStates = keyedState.getState(new ValueStateDescriptor<>("nfa-state", new NFAStateSerializer()));
         queue = keyedState.getMapState(new MapStateDescriptor<>(CANDIDATE_QUEUE, Types.LONG,
                 Types.LIST(TypeInformation.of(RuleCandidate.class))));
@@ -99,6 +103,11 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
         lateCandidates = metrics.counter("patternCandidatesBehindWatermark");
         retiredCandidates = metrics.counter("patternCandidatesOfReplacedRules");
         metrics.gauge("activePatternRules", () -> running.size());
+    }
+
+    @Override
+    public KeyedStateCache stateCache() {
+        return keyedState;
     }
 
     @Override
@@ -125,7 +134,7 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
             at.add(rc);
             queue.put(time, at);
         } finally {
-            keyedState.flush();
+            keyedState.endOfCall();
         }
     }
 
@@ -134,7 +143,7 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
         try {
             fire(timestamp, ctx, out);
         } finally {
-            keyedState.flush();
+            keyedState.endOfCall();
         }
     }
 
@@ -201,7 +210,7 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
             // No partial match holds an event of the shared buffer any more, so its per-timestamp
             // event counter can go too: flink-cep removes it only as time advances, and a key with
             // nothing started has no reason to advance time again.
-            keyedState.clearBatchedReadInThisCall();
+            keyedState.clear(SHARED_BUFFER_EVENT_COUNTER);
         } else if (nfaState.isStateChanged()) {
             nfaState.resetStateChanged();
             nfaState.resetNewStartPartialMatch();
@@ -262,6 +271,9 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
         Set<String> retired = ruleVersions(decision.previous());
         retired.removeAll(ruleVersions(decision.next()));
         if (!retired.isEmpty()) {
+            // The backend's state is about to be changed directly, key by key: write the cache, then drop it.
+            keyedState.flushAll();
+            keyedState.forgetAll();
             for (StateDescriptor<?, ?> d : keyedState.created()) {
                 clearKeysOf(ctx, d, retired);
             }

@@ -13,5 +13,6 @@ public record EngineSettings(
         Integer evidenceLimit,
         Duration maxEventTimeAhead,
         Long maxAmountMinor,
-        Integer profileCacheSize) {
+        Integer profileCacheSize,
+        Integer stateCacheKeys) {
 }

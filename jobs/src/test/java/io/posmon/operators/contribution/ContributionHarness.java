@@ -176,9 +176,9 @@ final class ContributionHarness implements AutoCloseable {
 
     /** How many keys have an entry in the named state ("days", "months", "sales", "subject"). */
     long keysIn(String stateName) throws Exception {
-        // Days and months are stored as one value per key (KeyBatchedStateStore).
+        // Days and months are stored as one value per key (KeyedStateCache).
         String stored = stateName.equals("days") || stateName.equals("months")
-                ? stateName + io.posmon.operators.state.KeyBatchedStateStore.BATCHED_SUFFIX : stateName;
+                ? stateName + io.posmon.operators.state.KeyedStateCache.BATCHED_SUFFIX : stateName;
         try (var keys = harness.getOperator().getKeyedStateBackend().getKeys(stored, VoidNamespace.INSTANCE)) {
             return keys.count();
         }

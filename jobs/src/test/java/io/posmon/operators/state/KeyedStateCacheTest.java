@@ -20,31 +20,63 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A batched map must behave as the map state it replaces: per key, across calls, after a
- * checkpoint is restored, on both state backends; and an emptied map must leave nothing stored.
+ * State through the cache must behave as the state it stands for: per key, across calls, after a
+ * checkpoint is restored, on both state backends, in both modes (per call under Flink's operator;
+ * write-back under posmon's, with room for one key, so that every change of key writes the other
+ * key back, and with room for all); and an emptied map must leave nothing stored.
  */
-class KeyBatchedStateStoreTest {
+class KeyedStateCacheTest {
 
-    /** Commands "key:op:arg": put k=v, remove k, drop entries whose value is below n (iterator removal), clear, dump. */
-    static final class MapCommands extends KeyedProcessFunction<String, String, String> {
-        private transient KeyBatchedStateStore store;
+    /**
+     * Commands "key:op:arg": put k=v, remove k, drop entries whose value is below n (iterator
+     * removal), clear, add n to a counter value in place (no update), dump.
+     */
+    static final class MapCommands extends KeyedProcessFunction<String, String, String>
+            implements StateCachingOperators.CachesKeyedState {
+        private final int maxKeys;
+        private transient KeyedStateCache store;
         private transient MapState<String, Long> batched;
         private transient MapState<String, Long> plain;
+        private transient org.apache.flink.api.common.state.ValueState<long[]> counter;
+
+        MapCommands(int maxKeys) {
+            this.maxKeys = maxKeys;
+        }
+
+        @Override
+        public KeyedStateCache stateCache() {
+            return store;
+        }
 
         @Override
         public void open(OpenContext openContext) {
-            store = new KeyBatchedStateStore(getRuntimeContext(), Set.of("batched"));
+            store = new KeyedStateCache(getRuntimeContext(), Set.of("batched"), maxKeys);
             batched = store.getMapState(new MapStateDescriptor<>("batched", Types.STRING, Types.LONG));
             plain = store.getMapState(new MapStateDescriptor<>("plain", Types.STRING, Types.LONG));
+            counter = store.getState(new org.apache.flink.api.common.state.ValueStateDescriptor<>("counter",
+                    org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         }
 
         @Override
         public void processElement(String command, Context ctx, Collector<String> out) throws Exception {
             try {
                 String[] c = command.split(":");
+                if (c[1].equals("add")) {
+                    long[] n = counter.value();
+                    if (n == null) {
+                        counter.update(new long[] {Long.parseLong(c[2])});
+                    } else {
+                        n[0] += Long.parseLong(c[2]); // in place, as the heap backend allows
+                    }
+                    return;
+                }
+                if (c[1].equals("count")) {
+                    long[] n = counter.value();
+                    out.collect(ctx.getCurrentKey() + " counter " + (n == null ? "none" : n[0]));
+                    return;
+                }
                 for (MapState<String, Long> m : java.util.List.of(batched, plain)) {
                     switch (c[1]) {
                         case "put" -> {
@@ -73,15 +105,22 @@ class KeyBatchedStateStoreTest {
                     }
                 }
             } finally {
-                store.flush();
+                store.endOfCall();
             }
         }
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, String, String> harness(StateBackend backend)
+    /** perCall, writeBack1 (room for one key) or writeBack100. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, String, String> harness(StateBackend backend, String mode)
             throws Exception {
         KeySelector<String, String> key = s -> s.substring(0, s.indexOf(':'));
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new MapCommands()), key, Types.STRING);
+        var operator = switch (mode) {
+            case "perCall" -> new KeyedProcessOperator<>(new MapCommands(1));
+            case "writeBack1" -> new StateCachingOperators.Keyed<>(new MapCommands(1));
+            case "writeBack100" -> new StateCachingOperators.Keyed<>(new MapCommands(100));
+            default -> throw new IllegalArgumentException(mode);
+        };
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(operator, key, Types.STRING);
         h.setStateBackend(backend);
         return h;
     }
@@ -91,11 +130,15 @@ class KeyBatchedStateStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hashmap", "rocksdb"})
-    void behavesAsTheMapStateItReplacesAcrossKeysCallsAndRestore(String backendName) throws Exception {
+    @org.junit.jupiter.params.provider.CsvSource({"hashmap,perCall", "rocksdb,perCall", "hashmap,writeBack1",
+            "rocksdb,writeBack1", "hashmap,writeBack100", "rocksdb,writeBack100"})
+    void behavesAsTheStateItStandsForAcrossKeysCallsAndRestore(String backendName, String mode) throws Exception {
         OperatorSubtaskState snapshot;
-        try (var h = harness(backend(backendName))) {
+        try (var h = harness(backend(backendName), mode)) {
             h.open();
+            h.processElement("k1:add:5", 1);
+            h.processElement("k2:add:7", 1);
+            h.processElement("k1:add:10", 1); // changed in place: must be in the checkpoint all the same
             h.processElement("k1:put:a=1", 1);
             h.processElement("k2:put:a=20", 1);
             h.processElement("k1:put:b=2", 1);
@@ -103,23 +146,30 @@ class KeyBatchedStateStoreTest {
             h.processElement("k1:below:3", 1);
             h.processElement("k2:put:b=21", 1);
             h.processElement("k2:remove:a", 1);
+            h.prepareSnapshotPreBarrier(1); // as the task does before every checkpoint barrier
             snapshot = h.snapshot(1, 1);
             h.processElement("k1:clear:", 1); // after the checkpoint: must not be in the restored state
+            h.processElement("k1:add:100", 1);
         }
-        try (var h = harness(backend(backendName))) {
+        try (var h = harness(backend(backendName), mode)) {
             h.initializeState(snapshot);
             h.open();
+            h.processElement("k1:count:", 1);
+            h.processElement("k2:count:", 1);
+            h.processElement("k3:count:", 1);
             h.processElement("k1:dump:", 1);
             h.processElement("k2:dump:", 1);
             h.processElement("k2:remove:b", 1);
             h.processElement("k2:dump:", 1);
-            assertThat(h.extractOutputValues()).containsExactly(
+            assertThat(h.extractOutputValues()).containsExactly("k1 counter 15", "k2 counter 7", "k3 counter none",
                     "k1 batched {c=3} empty=false hasA=false", "k1 plain {c=3} empty=false hasA=false",
                     "k2 batched {b=21} empty=false hasA=false", "k2 plain {b=21} empty=false hasA=false",
                     "k2 batched {} empty=true hasA=false", "k2 plain {} empty=true hasA=false");
             if (backendName.equals("hashmap")) { // the RocksDB harness cannot count entries
+                h.prepareSnapshotPreBarrier(2); // writes the cache back
                 // An emptied batched map leaves no stored value behind for its key.
-                assertThat(h.numKeyedStateEntries()).isEqualTo(1 + 1); // k1's batched value, k1's plain map
+                // k1's batched value, k1's plain map, k1's and k2's counters
+                assertThat(h.numKeyedStateEntries()).isEqualTo(1 + 1 + 2);
             }
         }
     }

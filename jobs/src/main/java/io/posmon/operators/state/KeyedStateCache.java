@@ -1,0 +1,650 @@
+package io.posmon.operators.state;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.AggregatingState;
+import org.apache.flink.api.common.state.AggregatingStateDescriptor;
+import org.apache.flink.api.common.state.KeyedStateStore;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReducingState;
+import org.apache.flink.api.common.state.ReducingStateDescriptor;
+import org.apache.flink.api.common.state.State;
+import org.apache.flink.api.common.state.StateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.MapSerializer;
+import org.apache.flink.streaming.api.operators.KeyContext;
+
+/**
+ * The keyed state of an operator, kept in memory for the keys it used last and written to the state
+ * backend (RocksDB) only before each checkpoint barrier, when a key leaves the cache, or at the end
+ * of each call when no operator drives the cache. On RocksDB every read is a JNI call and a
+ * deserialization, every write a serialization: a merchant seen twice between two checkpoints
+ * (every 10 s) is then read once and written once instead of at every transaction. The backend
+ * stays the state of record: what a checkpoint holds is exactly what the operator had when the
+ * barrier passed, and a restored job starts with an empty cache.
+ *
+ * <p>Two modes:
+ * <ul>
+ *   <li><b>Write-back</b>, under {@link StateCachingOperators}: the operator binds its key context
+ *       ({@link #bind}) and calls {@link #flushAll()} in {@code prepareSnapshotPreBarrier}, where no
+ *       record is being processed. Up to {@code maxKeys} keys stay in memory, the least recently used
+ *       leaving first (written under their own key, then the current key is set back).</li>
+ *   <li><b>Per call</b>, under Flink's own operators (the process-function test harnesses): one key at
+ *       a time, written back by {@link #endOfCall()}.</li>
+ * </ul>
+ *
+ * <p>A value read is taken as changed, because callers change state objects in place (as the heap
+ * state backend allows): every state a key read or wrote since the last flush is written at the next.
+ * A map state is read whole on a key's first use of it, then served from memory; only its entries
+ * that were written, read or removed are written back. Map states named in {@code batchedNames} are
+ * stored as one value per key ({@link #BATCHED_SUFFIX}): maps that are small per key and iterated or
+ * emptied often, for which every RocksDB iteration would be a seek past deleted entries.
+ *
+ * <p>Every state created is recorded ({@link #created()}), so that an operator can clear the state of
+ * a removed rule with {@code applyToKeyedState}; {@link #flushAll()} and {@link #forgetAll()} first.
+ */
+public final class KeyedStateCache implements KeyedStateStore {
+
+    /** Suffix of a batched map's stored value: the same maps stored entry by entry had the plain names. */
+    public static final String BATCHED_SUFFIX = ".by-key";
+
+    private final RuntimeContext runtime;
+    private final Set<String> batchedNames;
+    private final int maxKeys;
+    private final List<StateDescriptor<?, ?>> created = new ArrayList<>();
+    private final List<Cached> states = new ArrayList<>();
+    private final Map<String, Cached> byName = new HashMap<>();
+    private final LinkedHashMap<Object, Entry> entries;
+    private KeyContext keys;
+    /** Whether a written value must be a copy: the heap backend keeps the object itself and snapshots it asynchronously. */
+    private boolean copyOnWrite;
+    private Entry last;
+
+    /** The key of per-call mode: one key at a time, whichever it is. */
+    private static final Object CALL = new Object();
+
+    /**
+     * @param batchedNames the map states stored as one value per key
+     * @param maxKeys      keys kept in memory in write-back mode
+     */
+    public KeyedStateCache(RuntimeContext runtime, Set<String> batchedNames, int maxKeys) {
+        if (maxKeys < 1) {
+            throw new IllegalArgumentException("a state cache holds at least one key");
+        }
+        this.runtime = runtime;
+        this.batchedNames = Set.copyOf(batchedNames);
+        this.maxKeys = maxKeys;
+        this.entries = new LinkedHashMap<>(16, 0.75f, true);
+    }
+
+    /**
+     * Write-back mode: the operator's key context, used to write a key that is not the current one.
+     *
+     * @param heapBackend the backend keeps state objects on the heap (a copy is written, so that the
+     *                    cached object can go on changing while a snapshot of the backend is written)
+     */
+    public void bind(KeyContext operatorKeys, boolean heapBackend) {
+        this.keys = operatorKeys;
+        this.copyOnWrite = heapBackend;
+    }
+
+    public boolean writeBack() {
+        return keys != null;
+    }
+
+    /** Descriptors of the states in the backend, for {@code applyToKeyedState}. */
+    public List<StateDescriptor<?, ?>> created() {
+        return List.copyOf(created);
+    }
+
+    /** Keys held in memory now. */
+    public int cachedKeys() {
+        return entries.size();
+    }
+
+    /** Clears every state created here for the current key. */
+    public void clearCurrentKey() throws Exception {
+        Entry e = current();
+        for (Cached s : states) {
+            s.clearIn(e);
+        }
+    }
+
+    /** Clears one state, by the name it was created with, for the current key. */
+    public void clear(String name) throws Exception {
+        Cached s = byName.get(name);
+        if (s == null) {
+            throw new IllegalArgumentException("no state named " + name);
+        }
+        s.clearIn(current());
+    }
+
+    /** The end of a call (element or timer): in per-call mode the key is written back and forgotten. */
+    public void endOfCall() throws Exception {
+        if (keys == null && last != null) {
+            flush(last);
+            entries.clear();
+            last = null;
+        }
+    }
+
+    /** Writes every key changed since the last flush to the backend; the keys stay cached, clean. */
+    public void flushAll() throws Exception {
+        if (keys == null) {
+            endOfCall();
+            return;
+        }
+        Object current = keys.getCurrentKey();
+        boolean moved = false;
+        for (Entry e : entries.values()) {
+            if (e.dirty) {
+                keys.setCurrentKey(e.key);
+                moved = true;
+                flush(e);
+            }
+        }
+        if (moved && current != null) {
+            keys.setCurrentKey(current);
+        }
+    }
+
+    /** Drops every cached key without writing it: after {@link #flushAll()}, before the backend's state is changed directly. */
+    public void forgetAll() {
+        entries.clear();
+        last = null;
+    }
+
+    private void flush(Entry e) throws Exception {
+        for (int i = 0; i < e.cells.length; i++) {
+            if (e.cells[i] != null) {
+                states.get(i).write(e.cells[i]);
+            }
+        }
+        e.dirty = false;
+    }
+
+    /** The current key's entry, created (and another key evicted) on its first use. */
+    private Entry current() throws Exception {
+        Object key = keys == null ? CALL : keys.getCurrentKey();
+        Entry e = last;
+        if (e != null && (e.key == key || e.key.equals(key))) {
+            return e;
+        }
+        e = entries.get(key);
+        if (e == null) {
+            e = new Entry(key, states.size());
+            entries.put(key, e);
+            if (entries.size() > maxKeys) {
+                evictEldest(key);
+            }
+        } else if (e.cells.length < states.size()) {
+            e.cells = java.util.Arrays.copyOf(e.cells, states.size());
+        }
+        last = e;
+        return e;
+    }
+
+    private void evictEldest(Object current) throws Exception {
+        Iterator<Entry> it = entries.values().iterator();
+        Entry eldest = it.next();
+        it.remove();
+        if (eldest.dirty) {
+            keys.setCurrentKey(eldest.key);
+            try {
+                flush(eldest);
+            } finally {
+                keys.setCurrentKey(current);
+            }
+        }
+    }
+
+    private <S extends Cached> S register(StateDescriptor<?, ?> d, S state) {
+        created.add(d);
+        states.add(state);
+        byName.put(d.getName(), state);
+        return state;
+    }
+
+    /** A state asked for again (a check reopened for a new rule set) is the one already created: one cache cell per state. */
+    @SuppressWarnings("unchecked")
+    private <S> S existing(StateDescriptor<?, ?> d, Class<S> kind) {
+        Cached s = byName.get(d.getName());
+        if (s == null) {
+            return null;
+        }
+        if (!kind.isInstance(s)) {
+            throw new IllegalArgumentException("state " + d.getName() + " was created before as another kind of state");
+        }
+        return (S) s;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> ValueState<T> getState(ValueStateDescriptor<T> d) {
+        ValueState<T> again = existing(d, CachedValue.class);
+        if (again != null) {
+            return again;
+        }
+        ValueState<T> backend = runtime.getState(d);
+        return register(d, new CachedValue<>(states.size(), d, backend));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <UK, UV> MapState<UK, UV> getMapState(MapStateDescriptor<UK, UV> d) {
+        MapState<UK, UV> again = existing(d, CachedMap.class);
+        if (again != null) {
+            return again;
+        }
+        if (!batchedNames.contains(d.getName())) {
+            MapState<UK, UV> backend = runtime.getMapState(d);
+            return register(d, new CachedMap<>(states.size(), d, backend));
+        }
+        d.initializeSerializerUnlessSet(runtime::createSerializer);
+        ValueStateDescriptor<Map<UK, UV>> whole = new ValueStateDescriptor<>(d.getName() + BATCHED_SUFFIX,
+                new MapSerializer<>(d.getKeySerializer(), d.getValueSerializer()));
+        CachedMap<UK, UV> state = new CachedMap<>(states.size(), d, runtime.getState(whole));
+        created.add(whole);
+        states.add(state);
+        byName.put(d.getName(), state);
+        return state;
+    }
+
+    @Override
+    public <T> ListState<T> getListState(ListStateDescriptor<T> d) {
+        throw new UnsupportedOperationException("list state is not cached; use the runtime context's");
+    }
+
+    @Override
+    public <T> ReducingState<T> getReducingState(ReducingStateDescriptor<T> d) {
+        throw new UnsupportedOperationException("reducing state is not cached; use the runtime context's");
+    }
+
+    @Override
+    public <IN, ACC, OUT> AggregatingState<IN, OUT> getAggregatingState(AggregatingStateDescriptor<IN, ACC, OUT> d) {
+        throw new UnsupportedOperationException("aggregating state is not cached; use the runtime context's");
+    }
+
+    /** One key's cached states, by the index of each state. */
+    private static final class Entry {
+        final Object key;
+        Object[] cells;
+        boolean dirty;
+
+        Entry(Object key, int states) {
+            this.key = key;
+            this.cells = new Object[Math.max(states, 1)];
+        }
+    }
+
+    /** A state created here: reads its backend on a key's first use, and writes a cell back. */
+    private abstract class Cached {
+        final int index;
+
+        Cached(int index) {
+            this.index = index;
+        }
+
+        /** This state's cell in the current key's entry, loaded from the backend on first use; the key becomes dirty. */
+        @SuppressWarnings("unchecked")
+        <C> C cell() throws Exception {
+            Entry e = current();
+            if (e.cells.length <= index) {
+                e.cells = java.util.Arrays.copyOf(e.cells, states.size());
+            }
+            Object c = e.cells[index];
+            if (c == null) {
+                c = load();
+                e.cells[index] = c;
+            }
+            e.dirty = true;
+            return (C) c;
+        }
+
+        void clearIn(Entry e) throws Exception {
+            if (e.cells.length <= index) {
+                e.cells = java.util.Arrays.copyOf(e.cells, states.size());
+            }
+            e.cells[index] = cleared();
+            e.dirty = true;
+        }
+
+        abstract Object load() throws Exception;
+
+        abstract Object cleared();
+
+        abstract void write(Object cell) throws Exception;
+    }
+
+    private static final class ValueCell<T> {
+        T value;
+        boolean touched;
+    }
+
+    private final class CachedValue<T> extends Cached implements ValueState<T> {
+        private final ValueState<T> backend;
+        private final ValueStateDescriptor<T> descriptor;
+
+        CachedValue(int index, ValueStateDescriptor<T> descriptor, ValueState<T> backend) {
+            super(index);
+            this.backend = backend;
+            this.descriptor = descriptor;
+        }
+
+        @Override
+        Object load() throws Exception {
+            ValueCell<T> c = new ValueCell<>();
+            c.value = backend.value();
+            return c;
+        }
+
+        @Override
+        Object cleared() {
+            ValueCell<T> c = new ValueCell<>();
+            c.touched = true;
+            return c;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        void write(Object cell) throws Exception {
+            ValueCell<T> c = (ValueCell<T>) cell;
+            if (!c.touched) {
+                return;
+            }
+            if (c.value == null) {
+                backend.clear();
+            } else {
+                backend.update(copyOnWrite ? descriptor.getSerializer().copy(c.value) : c.value);
+            }
+            c.touched = false;
+        }
+
+        private ValueCell<T> valueCell() throws java.io.IOException {
+            try {
+                return cell();
+            } catch (java.io.IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new java.io.IOException(e);
+            }
+        }
+
+        @Override
+        public T value() throws java.io.IOException {
+            ValueCell<T> c = valueCell();
+            // A value read may be changed in place: written back like one that was set.
+            c.touched |= c.value != null;
+            return c.value;
+        }
+
+        @Override
+        public void update(T value) throws java.io.IOException {
+            ValueCell<T> c = valueCell();
+            c.value = value;
+            c.touched = true;
+        }
+
+        @Override
+        public void clear() {
+            try {
+                update(null);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** A map state's entries for one key: all of them, and which ones the backend must be told of. */
+    private static final class MapCell<K, V> {
+        final HashMap<K, V> map = new HashMap<>();
+        final Set<K> written = new HashSet<>();
+        final Set<K> removed = new HashSet<>();
+        boolean cleared;
+    }
+
+    private final class CachedMap<K, V> extends Cached implements MapState<K, V> {
+        private final MapState<K, V> entryBackend; // stored entry by entry, or
+        private final ValueState<Map<K, V>> wholeBackend; // stored as one value per key
+        private final org.apache.flink.api.common.typeutils.TypeSerializer<K> keySerializer;
+        private final org.apache.flink.api.common.typeutils.TypeSerializer<V> valueSerializer;
+
+        CachedMap(int index, MapStateDescriptor<K, V> d, MapState<K, V> backend) {
+            super(index);
+            this.entryBackend = backend;
+            this.wholeBackend = null;
+            this.keySerializer = d.getKeySerializer();
+            this.valueSerializer = d.getValueSerializer();
+        }
+
+        CachedMap(int index, MapStateDescriptor<K, V> d, ValueState<Map<K, V>> backend) {
+            super(index);
+            this.entryBackend = null;
+            this.wholeBackend = backend;
+            this.keySerializer = d.getKeySerializer();
+            this.valueSerializer = d.getValueSerializer();
+        }
+
+        private V stored(V v) {
+            return copyOnWrite ? valueSerializer.copy(v) : v;
+        }
+
+        @Override
+        Object load() throws Exception {
+            MapCell<K, V> c = new MapCell<>();
+            if (wholeBackend != null) {
+                Map<K, V> stored = wholeBackend.value();
+                if (stored != null) {
+                    c.map.putAll(stored);
+                }
+            } else {
+                for (Map.Entry<K, V> e : entryBackend.entries()) {
+                    c.map.put(e.getKey(), e.getValue());
+                }
+            }
+            return c;
+        }
+
+        @Override
+        Object cleared() {
+            MapCell<K, V> c = new MapCell<>();
+            c.cleared = true;
+            return c;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        void write(Object cell) throws Exception {
+            MapCell<K, V> c = (MapCell<K, V>) cell;
+            if (wholeBackend != null) {
+                if (c.cleared || !c.written.isEmpty() || !c.removed.isEmpty()) {
+                    if (c.map.isEmpty()) {
+                        wholeBackend.clear();
+                    } else {
+                        HashMap<K, V> copy = new HashMap<>(c.map.size() * 2);
+                        c.map.forEach((k, v) -> copy.put(copyOnWrite ? keySerializer.copy(k) : k, stored(v)));
+                        wholeBackend.update(copy);
+                    }
+                }
+            } else {
+                if (c.cleared) {
+                    entryBackend.clear();
+                } else {
+                    for (K k : c.removed) {
+                        entryBackend.remove(k);
+                    }
+                }
+                for (K k : c.written) {
+                    V v = c.map.get(k);
+                    if (v != null) {
+                        entryBackend.put(k, stored(v));
+                    }
+                }
+            }
+            c.cleared = false;
+            c.written.clear();
+            c.removed.clear();
+        }
+
+        private MapCell<K, V> map() throws Exception {
+            return cell();
+        }
+
+        @Override
+        public V get(K key) throws Exception {
+            MapCell<K, V> c = map();
+            V v = c.map.get(key);
+            if (v != null) {
+                c.written.add(key); // may be changed in place
+            }
+            return v;
+        }
+
+        @Override
+        public void put(K key, V value) throws Exception {
+            MapCell<K, V> c = map();
+            if (value == null) {
+                remove(key);
+                return;
+            }
+            c.map.put(key, value);
+            c.written.add(key);
+            c.removed.remove(key);
+        }
+
+        @Override
+        public void putAll(Map<K, V> all) throws Exception {
+            for (Map.Entry<K, V> e : all.entrySet()) {
+                put(e.getKey(), e.getValue());
+            }
+        }
+
+        @Override
+        public void remove(K key) throws Exception {
+            MapCell<K, V> c = map();
+            c.map.remove(key);
+            c.written.remove(key);
+            c.removed.add(key);
+        }
+
+        @Override
+        public boolean contains(K key) throws Exception {
+            return map().map.containsKey(key);
+        }
+
+        @Override
+        public Iterable<Map.Entry<K, V>> entries() throws Exception {
+            MapCell<K, V> c = map();
+            return () -> tracking(c, true, e -> e);
+        }
+
+        @Override
+        public Iterable<K> keys() throws Exception {
+            MapCell<K, V> c = map();
+            return () -> tracking(c, false, Map.Entry::getKey);
+        }
+
+        @Override
+        public Iterable<V> values() throws Exception {
+            MapCell<K, V> c = map();
+            return () -> tracking(c, true, Map.Entry::getValue);
+        }
+
+        @Override
+        public Iterator<Map.Entry<K, V>> iterator() throws Exception {
+            return tracking(map(), true, e -> e);
+        }
+
+        @Override
+        public boolean isEmpty() throws Exception {
+            return map().map.isEmpty();
+        }
+
+        @Override
+        public void clear() {
+            try {
+                clearIn(current());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** Iterates the cached entries; a value handed out counts as written, a removal is recorded. */
+        private <T> Iterator<T> tracking(MapCell<K, V> c, boolean valuesSeen, java.util.function.Function<Map.Entry<K, V>, T> view) {
+            Iterator<Map.Entry<K, V>> it = c.map.entrySet().iterator();
+            return new Iterator<>() {
+                private K lastKey;
+
+                @Override
+                public boolean hasNext() {
+                    return it.hasNext();
+                }
+
+                @Override
+                public T next() {
+                    Map.Entry<K, V> e = it.next();
+                    lastKey = e.getKey();
+                    if (valuesSeen) {
+                        c.written.add(lastKey);
+                    }
+                    return view.apply(e);
+                }
+
+                @Override
+                public void remove() {
+                    it.remove();
+                    c.written.remove(lastKey);
+                    c.removed.add(lastKey);
+                }
+            };
+        }
+    }
+
+    // The asynchronous (v2) state API: nothing here uses it.
+
+    @Override
+    public <T> org.apache.flink.api.common.state.v2.ValueState<T> getValueState(
+            org.apache.flink.api.common.state.v2.ValueStateDescriptor<T> d) {
+        throw new UnsupportedOperationException("v2 state");
+    }
+
+    @Override
+    public <T> org.apache.flink.api.common.state.v2.ListState<T> getListState(
+            org.apache.flink.api.common.state.v2.ListStateDescriptor<T> d) {
+        throw new UnsupportedOperationException("v2 state");
+    }
+
+    @Override
+    public <UK, UV> org.apache.flink.api.common.state.v2.MapState<UK, UV> getMapState(
+            org.apache.flink.api.common.state.v2.MapStateDescriptor<UK, UV> d) {
+        throw new UnsupportedOperationException("v2 state");
+    }
+
+    @Override
+    public <T> org.apache.flink.api.common.state.v2.ReducingState<T> getReducingState(
+            org.apache.flink.api.common.state.v2.ReducingStateDescriptor<T> d) {
+        throw new UnsupportedOperationException("v2 state");
+    }
+
+    @Override
+    public <IN, ACC, OUT> org.apache.flink.api.common.state.v2.AggregatingState<IN, OUT> getAggregatingState(
+            org.apache.flink.api.common.state.v2.AggregatingStateDescriptor<IN, ACC, OUT> d) {
+        throw new UnsupportedOperationException("v2 state");
+    }
+
+    @Override
+    public String getBackendTypeIdentifier() {
+        return "";
+    }
+}
