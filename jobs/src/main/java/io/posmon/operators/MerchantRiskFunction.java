@@ -82,6 +82,8 @@ public class MerchantRiskFunction
     private transient ProfileCache profileCache;
     private transient MapState<String, SeenTransaction> seen;
     private transient ValueState<RecentTransactions> recent;
+    /** The dedupe cleanup timer this merchant registered last: most transactions fall in the same step. */
+    private transient ValueState<Long> cleanupTimer;
     private transient long openedSequence;
     private transient MccGroupTable groups;
     private transient List<KeyedCheck> checks;
@@ -118,6 +120,7 @@ public class MerchantRiskFunction
         seen = stateCache.getMapState(
                 new MapStateDescriptor<>("seen", TypeInformation.of(String.class), TypeInformation.of(SeenTransaction.class)));
         recent = stateCache.getState(new ValueStateDescriptor<>("recent", RecentTransactions.class));
+        cleanupTimer = stateCache.getState(new ValueStateDescriptor<>("dedupe-cleanup-timer", Long.class));
         openedSequence = -1;
         var task = getRuntimeContext().getTaskInfo();
         profilesAtStartup = startupProfiles == null
@@ -201,7 +204,13 @@ public class MerchantRiskFunction
         // Ids are forgotten in steps of an eighth of the horizon (at least an hour): one timer per step
         // (timers with the same time are kept once), and each cleanup reads all the merchant's ids, so
         // an id is read about eight times before it goes, not once per hour of the horizon.
-        ctx.timerService().registerEventTimeTimer(ceilTo(eventTime + engine.dedupeHorizonMillis(), dedupeCleanupStep()));
+        long cleanupAt = ceilTo(eventTime + engine.dedupeHorizonMillis(), dedupeCleanupStep());
+        Long registered = cleanupTimer.value();
+        if (registered == null || registered != cleanupAt) {
+            // Registering the same timer again changes nothing but costs a lookup in the timer queue.
+            ctx.timerService().registerEventTimeTimer(cleanupAt);
+            cleanupTimer.update(cleanupAt);
+        }
         if (!approved) {
             return;
         }

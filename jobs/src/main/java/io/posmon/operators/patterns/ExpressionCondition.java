@@ -30,7 +30,6 @@ final class ExpressionCondition extends IterativeCondition<PatternCandidate> {
         if (program == null) {
             program = TransactionExpressions.program(expression, true);
         }
-        Map<String, Object> variables = new HashMap<>(value.expressionVariables());
         Map<String, List<Map<String, Object>>> matched = new HashMap<>();
         if (usesMatched) {
             for (String step : stepNames) {
@@ -41,7 +40,9 @@ final class ExpressionCondition extends IterativeCondition<PatternCandidate> {
                 matched.put(step, events);
             }
         }
-        variables.put("matched", matched);
+        dev.cel.runtime.CelVariableResolver tx = value.expressionVariables();
+        dev.cel.runtime.CelVariableResolver variables =
+                name -> name.equals("matched") ? java.util.Optional.of(matched) : tx.find(name);
         return TransactionExpressions.eval(program, variables);
     }
 }

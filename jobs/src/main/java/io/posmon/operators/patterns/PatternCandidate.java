@@ -35,16 +35,16 @@ public class PatternCandidate {
     public String merchantStatus;
     public String settlementAccountType;
 
-    /** Built once per transaction however many authored rules test it; never kept in state. */
-    private transient Map<String, Object> expressionVariables;
+    /** Made once per transaction however many authored rules test it; never kept in state. */
+    private transient dev.cel.runtime.CelVariableResolver expressionVariables;
 
     public PatternCandidate() {
     }
 
-    /** The variables authored rule expressions see for this transaction (read-only: copy before adding). */
-    public Map<String, Object> expressionVariables() {
+    /** The variables authored rule expressions see for this transaction. */
+    public dev.cel.runtime.CelVariableResolver expressionVariables() {
         if (expressionVariables == null) {
-            expressionVariables = TransactionExpressions.variables(this);
+            expressionVariables = TransactionExpressions.resolver(this);
         }
         return expressionVariables;
     }

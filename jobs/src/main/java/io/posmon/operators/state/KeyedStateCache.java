@@ -46,8 +46,9 @@ import org.apache.flink.streaming.api.operators.KeyContext;
  *
  * <p>A value read is taken as changed, because callers change state objects in place (as the heap
  * state backend allows): every state a key read or wrote since the last flush is written at the next.
- * A map state is read whole on a key's first use of it, then served from memory; only its entries
- * that were written, read or removed are written back. Map states named in {@code batchedNames} are
+ * A map state is read entry by entry as entries are asked for (misses are remembered too), and whole
+ * only when it is iterated or tested for emptiness; only its entries that were written, read or
+ * removed are written back. Map states named in {@code batchedNames} are
  * stored as one value per key ({@link #BATCHED_SUFFIX}): maps that are small per key and iterated or
  * emptied often, for which every RocksDB iteration would be a seek past deleted entries.
  *
@@ -406,11 +407,16 @@ public final class KeyedStateCache implements KeyedStateStore {
         }
     }
 
-    /** A map state's entries for one key: all of them, and which ones the backend must be told of. */
+    /**
+     * A map state's entries for one key: those known so far (all of them once {@code complete}),
+     * those known to be absent, and which ones the backend must be told of.
+     */
     private static final class MapCell<K, V> {
         final HashMap<K, V> map = new HashMap<>();
+        final Set<K> absent = new HashSet<>();
         final Set<K> written = new HashSet<>();
         final Set<K> removed = new HashSet<>();
+        boolean complete;
         boolean cleared;
     }
 
@@ -440,6 +446,12 @@ public final class KeyedStateCache implements KeyedStateStore {
             return copyOnWrite ? valueSerializer.copy(v) : v;
         }
 
+        /**
+         * A batched map is read whole (one value). A map stored entry by entry is read entry by entry
+         * as entries are asked for (a point read; on RocksDB a bloom filter answers most misses), and
+         * whole only when it is iterated or tested for emptiness: an iteration is a seek, dearer than
+         * the point reads of a key that is new or seen once or twice between checkpoints.
+         */
         @Override
         Object load() throws Exception {
             MapCell<K, V> c = new MapCell<>();
@@ -448,10 +460,7 @@ public final class KeyedStateCache implements KeyedStateStore {
                 if (stored != null) {
                     c.map.putAll(stored);
                 }
-            } else {
-                for (Map.Entry<K, V> e : entryBackend.entries()) {
-                    c.map.put(e.getKey(), e.getValue());
-                }
+                c.complete = true;
             }
             return c;
         }
@@ -460,7 +469,39 @@ public final class KeyedStateCache implements KeyedStateStore {
         Object cleared() {
             MapCell<K, V> c = new MapCell<>();
             c.cleared = true;
+            c.complete = true;
             return c;
+        }
+
+        /** Makes the cell hold every entry: the backend's, less those removed here, with those set here. */
+        private MapCell<K, V> whole() throws Exception {
+            MapCell<K, V> c = map();
+            if (!c.complete) {
+                for (Map.Entry<K, V> e : entryBackend.entries()) {
+                    K k = e.getKey();
+                    if (!c.removed.contains(k) && !c.map.containsKey(k)) {
+                        c.map.put(k, e.getValue());
+                    }
+                }
+                c.absent.clear();
+                c.complete = true;
+            }
+            return c;
+        }
+
+        /** The entry's value, read from the backend the first time it is asked for; null when absent. */
+        private V lookUp(MapCell<K, V> c, K key) throws Exception {
+            V v = c.map.get(key);
+            if (v != null || c.complete || c.absent.contains(key) || c.removed.contains(key)) {
+                return v;
+            }
+            v = entryBackend.get(key);
+            if (v == null) {
+                c.absent.add(key);
+            } else {
+                c.map.put(key, v);
+            }
+            return v;
         }
 
         @Override
@@ -504,7 +545,7 @@ public final class KeyedStateCache implements KeyedStateStore {
         @Override
         public V get(K key) throws Exception {
             MapCell<K, V> c = map();
-            V v = c.map.get(key);
+            V v = lookUp(c, key);
             if (v != null) {
                 c.written.add(key); // may be changed in place
             }
@@ -519,6 +560,7 @@ public final class KeyedStateCache implements KeyedStateStore {
                 return;
             }
             c.map.put(key, value);
+            c.absent.remove(key);
             c.written.add(key);
             c.removed.remove(key);
         }
@@ -536,39 +578,40 @@ public final class KeyedStateCache implements KeyedStateStore {
             c.map.remove(key);
             c.written.remove(key);
             c.removed.add(key);
+            c.absent.add(key);
         }
 
         @Override
         public boolean contains(K key) throws Exception {
-            return map().map.containsKey(key);
+            return lookUp(map(), key) != null;
         }
 
         @Override
         public Iterable<Map.Entry<K, V>> entries() throws Exception {
-            MapCell<K, V> c = map();
+            MapCell<K, V> c = whole();
             return () -> tracking(c, true, e -> e);
         }
 
         @Override
         public Iterable<K> keys() throws Exception {
-            MapCell<K, V> c = map();
+            MapCell<K, V> c = whole();
             return () -> tracking(c, false, Map.Entry::getKey);
         }
 
         @Override
         public Iterable<V> values() throws Exception {
-            MapCell<K, V> c = map();
+            MapCell<K, V> c = whole();
             return () -> tracking(c, true, Map.Entry::getValue);
         }
 
         @Override
         public Iterator<Map.Entry<K, V>> iterator() throws Exception {
-            return tracking(map(), true, e -> e);
+            return tracking(whole(), true, e -> e);
         }
 
         @Override
         public boolean isEmpty() throws Exception {
-            return map().map.isEmpty();
+            return whole().map.isEmpty();
         }
 
         @Override

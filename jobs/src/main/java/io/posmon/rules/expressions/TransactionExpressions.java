@@ -11,12 +11,14 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelVariableResolver;
 import io.posmon.operators.patterns.PatternCandidate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The expression language of authored rules: Google's CEL (Common Expression Language), typed and
@@ -138,47 +140,75 @@ public final class TransactionExpressions {
         }
     }
 
-    /** The variables of one transaction, as the expressions see them. */
+    /** The variables of one transaction, as the expressions see them, as a map (for tests and benchmarks). */
     public static Map<String, Object> variables(PatternCandidate c) {
         Map<String, Object> v = new HashMap<>(32);
-        fields(c).forEach((name, value) -> v.put("tx." + name, value));
-        v.put("merchant.mcc", orEmpty(c.mcc));
-        v.put("merchant.mccGroup", orEmpty(c.mccGroup));
-        v.put("merchant.scale", c.scale == null ? "" : c.scale.name());
-        v.put("merchant.region", orEmpty(c.region));
-        v.put("merchant.status", orEmpty(c.merchantStatus));
-        v.put("merchant.settlementAccountType", orEmpty(c.settlementAccountType));
-        v.put("merchant.feeRateBps", (long) c.feeRateBps);
-        v.put("merchant.known", c.profileKnown);
+        TX.keySet().forEach(name -> v.put("tx." + name, field(c, name)));
+        MERCHANT.keySet().forEach(name -> v.put("merchant." + name, variable(c, "merchant." + name)));
         return v;
+    }
+
+    /**
+     * The variables of one transaction, read from the candidate when an expression asks for them: no
+     * map is built per transaction (building one was a visible cost in the merchant operator).
+     */
+    public static CelVariableResolver resolver(PatternCandidate c) {
+        return name -> Optional.ofNullable(variable(c, name));
+    }
+
+    /** One variable of {@link #resolver}; null for a name expressions do not have. */
+    static Object variable(PatternCandidate c, String name) {
+        if (name.startsWith("tx.")) {
+            return field(c, name.substring(3));
+        }
+        return switch (name) {
+            case "merchant.mcc" -> orEmpty(c.mcc);
+            case "merchant.mccGroup" -> orEmpty(c.mccGroup);
+            case "merchant.scale" -> c.scale == null ? "" : c.scale.name();
+            case "merchant.region" -> orEmpty(c.region);
+            case "merchant.status" -> orEmpty(c.merchantStatus);
+            case "merchant.settlementAccountType" -> orEmpty(c.settlementAccountType);
+            case "merchant.feeRateBps" -> (long) c.feeRateBps;
+            case "merchant.known" -> c.profileKnown;
+            default -> null;
+        };
     }
 
     /** The tx fields of a matched transaction, for {@code matched}. */
     public static Map<String, Object> fields(PatternCandidate c) {
         Map<String, Object> f = new HashMap<>(20);
-        f.put("currency", c.transaction.currency);
-        f.put("cardType", c.transaction.cardType.name());
-        f.put("type", c.transaction.type.name());
-        f.put("entryMode", orEmpty(c.entryMode));
-        f.put("customerId", orEmpty(c.customerId));
-        f.put("cardToken", orEmpty(c.cardToken));
-        f.put("terminalId", orEmpty(c.terminalId));
-        f.put("merchantId", c.merchantId);
-        f.put("transactionId", c.transaction.transactionId);
-        f.put("amountMinor", c.transaction.amountMinor);
-        f.put("installments", (long) c.installments);
-        f.put("hourOfDay", (long) c.hourOfDay);
-        f.put("dayOfWeek", (long) c.dayOfWeek);
-        f.put("eventTimeMillis", c.transaction.eventTime);
+        TX.keySet().forEach(name -> f.put(name, field(c, name)));
         return f;
     }
 
+    /** One tx field, by its name without "tx."; null for a name tx does not have. */
+    private static Object field(PatternCandidate c, String name) {
+        return switch (name) {
+            case "currency" -> c.transaction.currency;
+            case "cardType" -> c.transaction.cardType.name();
+            case "type" -> c.transaction.type.name();
+            case "entryMode" -> orEmpty(c.entryMode);
+            case "customerId" -> orEmpty(c.customerId);
+            case "cardToken" -> orEmpty(c.cardToken);
+            case "terminalId" -> orEmpty(c.terminalId);
+            case "merchantId" -> c.merchantId;
+            case "transactionId" -> c.transaction.transactionId;
+            case "amountMinor" -> c.transaction.amountMinor;
+            case "installments" -> (long) c.installments;
+            case "hourOfDay" -> (long) c.hourOfDay;
+            case "dayOfWeek" -> (long) c.dayOfWeek;
+            case "eventTimeMillis" -> c.transaction.eventTime;
+            default -> null;
+        };
+    }
+
     public static boolean eval(CelRuntime.Program program, Map<String, Object> variables) {
+        return eval(program, (CelVariableResolver) name -> Optional.ofNullable(variables.get(name)));
+    }
+
+    public static boolean eval(CelRuntime.Program program, CelVariableResolver variables) {
         try {
-            // A resolver over the map, not the map itself: given a map, CEL copies it into an immutable
-            // one at every evaluation (a visible cost in the merchant operator's profile).
-            return Boolean.TRUE.equals(program.eval((dev.cel.runtime.CelVariableResolver)
-                    name -> java.util.Optional.ofNullable(variables.get(name))));
+            return Boolean.TRUE.equals(program.eval(variables));
         } catch (CelEvaluationException e) {
             // A runtime error (e.g. an index out of range) means "does not match", never a failed job.
             return false;

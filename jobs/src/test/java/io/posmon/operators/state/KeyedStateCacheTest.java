@@ -93,6 +93,8 @@ class KeyedStateCacheTest {
                             }
                         }
                         case "clear" -> m.clear();
+                        case "get" -> out.collect(ctx.getCurrentKey() + (m == batched ? " batched " : " plain ")
+                                + c[2] + "=" + m.get(c[2]) + " has=" + m.contains(c[2]));
                         case "dump" -> {
                             TreeMap<String, Long> sorted = new TreeMap<>();
                             for (Map.Entry<String, Long> e : m.entries()) {
@@ -157,11 +159,14 @@ class KeyedStateCacheTest {
             h.processElement("k1:count:", 1);
             h.processElement("k2:count:", 1);
             h.processElement("k3:count:", 1);
+            h.processElement("k2:get:b", 1); // a point read before any iteration
+            h.processElement("k1:get:a", 1);
             h.processElement("k1:dump:", 1);
             h.processElement("k2:dump:", 1);
             h.processElement("k2:remove:b", 1);
             h.processElement("k2:dump:", 1);
             assertThat(h.extractOutputValues()).containsExactly("k1 counter 15", "k2 counter 7", "k3 counter none",
+                    "k2 batched b=21 has=true", "k2 plain b=21 has=true", "k1 batched a=null has=false", "k1 plain a=null has=false",
                     "k1 batched {c=3} empty=false hasA=false", "k1 plain {c=3} empty=false hasA=false",
                     "k2 batched {b=21} empty=false hasA=false", "k2 plain {b=21} empty=false hasA=false",
                     "k2 batched {} empty=true hasA=false", "k2 plain {} empty=true hasA=false");
