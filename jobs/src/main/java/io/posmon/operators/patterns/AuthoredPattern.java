@@ -1,6 +1,5 @@
 package io.posmon.operators.patterns;
 
-import dev.cel.runtime.CelRuntime;
 import io.posmon.operators.BusinessCalendar;
 import io.posmon.operators.RuleInfo;
 import io.posmon.rules.expressions.TransactionExpressions;
@@ -35,7 +34,7 @@ public final class AuthoredPattern implements CompiledPattern {
     private final List<Step> steps;
     private final int evidenceLimit;
     private final BusinessCalendar calendar;
-    private transient CelRuntime.Program candidateProgram;
+    private transient TransactionExpressions.Condition candidateCondition;
 
     public AuthoredPattern(RuleInfo rule, List<PartitionField> partitionBy, String candidates, long withinMillis,
                            List<Step> steps, int evidenceLimit, BusinessCalendar calendar) {
@@ -58,10 +57,10 @@ public final class AuthoredPattern implements CompiledPattern {
         if (candidates == null) {
             return true;
         }
-        if (candidateProgram == null) {
-            candidateProgram = TransactionExpressions.program(candidates, false);
+        if (candidateCondition == null) {
+            candidateCondition = TransactionExpressions.condition(candidates, false);
         }
-        return TransactionExpressions.eval(candidateProgram, candidate.get().expressionVariables());
+        return candidateCondition.test(candidate.get());
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.posmon.operators.patterns;
 
-import dev.cel.runtime.CelRuntime;
 import io.posmon.rules.expressions.TransactionExpressions;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +16,7 @@ final class ExpressionCondition extends IterativeCondition<PatternCandidate> {
     private final String expression;
     private final List<String> stepNames;
     private final boolean usesMatched;
-    private transient CelRuntime.Program program;
+    private transient TransactionExpressions.Condition condition;
 
     ExpressionCondition(String expression, List<String> stepNames) {
         this.expression = expression;
@@ -27,11 +26,16 @@ final class ExpressionCondition extends IterativeCondition<PatternCandidate> {
 
     @Override
     public boolean filter(PatternCandidate value, Context<PatternCandidate> ctx) throws Exception {
-        if (program == null) {
-            program = TransactionExpressions.program(expression, true);
+        if (condition == null) {
+            condition = TransactionExpressions.condition(expression, true);
         }
+        return condition.test(value, () -> usesMatched ? matched(ctx) : Map.of());
+    }
+
+    /** The transactions each step has taken so far, as the expression sees them. */
+    private Map<String, List<Map<String, Object>>> matched(Context<PatternCandidate> ctx) {
         Map<String, List<Map<String, Object>>> matched = new HashMap<>();
-        if (usesMatched) {
+        try {
             for (String step : stepNames) {
                 List<Map<String, Object>> events = new ArrayList<>();
                 for (PatternCandidate c : ctx.getEventsForPattern(step)) {
@@ -39,10 +43,9 @@ final class ExpressionCondition extends IterativeCondition<PatternCandidate> {
                 }
                 matched.put(step, events);
             }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the events matched so far", e);
         }
-        dev.cel.runtime.CelVariableResolver tx = value.expressionVariables();
-        dev.cel.runtime.CelVariableResolver variables =
-                name -> name.equals("matched") ? java.util.Optional.of(matched) : tx.find(name);
-        return TransactionExpressions.eval(program, variables);
+        return matched;
     }
 }

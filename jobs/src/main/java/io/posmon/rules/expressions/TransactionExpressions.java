@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The expression language of authored rules: Google's CEL (Common Expression Language), typed and
@@ -59,6 +60,43 @@ public final class TransactionExpressions {
         }
         MERCHANT.put("feeRateBps", SimpleType.INT);
         MERCHANT.put("known", SimpleType.BOOL);
+    }
+
+    /** How each tx field is read from a candidate, by its name without "tx." (the names and types above). */
+    private static final Map<String, Function<PatternCandidate, Object>> TX_FIELDS = Map.ofEntries(
+            Map.entry("currency", c -> c.transaction.currency),
+            Map.entry("cardType", c -> c.transaction.cardType.name()),
+            Map.entry("type", c -> c.transaction.type.name()),
+            Map.entry("entryMode", c -> orEmpty(c.entryMode)),
+            Map.entry("customerId", c -> orEmpty(c.customerId)),
+            Map.entry("cardToken", c -> orEmpty(c.cardToken)),
+            Map.entry("terminalId", c -> orEmpty(c.terminalId)),
+            Map.entry("merchantId", c -> c.merchantId),
+            Map.entry("transactionId", c -> c.transaction.transactionId),
+            Map.entry("amountMinor", c -> c.transaction.amountMinor),
+            Map.entry("installments", c -> (long) c.installments),
+            Map.entry("hourOfDay", c -> (long) c.hourOfDay),
+            Map.entry("dayOfWeek", c -> (long) c.dayOfWeek),
+            Map.entry("eventTimeMillis", c -> c.transaction.eventTime));
+
+    /** Every variable of a condition by its full name, as it is read from a candidate. */
+    private static final Map<String, Function<PatternCandidate, Object>> VARIABLES = variables();
+
+    private static Map<String, Function<PatternCandidate, Object>> variables() {
+        if (!TX_FIELDS.keySet().equals(TX.keySet())) {
+            throw new IllegalStateException("tx fields declared and read differ: " + TX.keySet() + " / " + TX_FIELDS.keySet());
+        }
+        Map<String, Function<PatternCandidate, Object>> v = new HashMap<>();
+        TX_FIELDS.forEach((name, read) -> v.put("tx." + name, read));
+        v.put("merchant.mcc", c -> orEmpty(c.mcc));
+        v.put("merchant.mccGroup", c -> orEmpty(c.mccGroup));
+        v.put("merchant.scale", c -> c.scale == null ? "" : c.scale.name());
+        v.put("merchant.region", c -> orEmpty(c.region));
+        v.put("merchant.status", c -> orEmpty(c.merchantStatus));
+        v.put("merchant.settlementAccountType", c -> orEmpty(c.settlementAccountType));
+        v.put("merchant.feeRateBps", c -> (long) c.feeRateBps);
+        v.put("merchant.known", c -> c.profileKnown);
+        return Map.copyOf(v);
     }
 
     private static final Cel CANDIDATES = environment(false);
@@ -130,7 +168,56 @@ public final class TransactionExpressions {
         return "unknown name '" + unknown + "' (expressions see tx.*, merchant.* and, in steps, matched)";
     }
 
-    /** A checked expression ready to run. */
+    /** A checked condition ready to run: compiled to Java where it can be ({@link JavaConditions}), else on CEL. */
+    public static final class Condition {
+        private final CelRuntime.Program program;
+        private final JavaConditions.Node java;
+
+        private Condition(CelRuntime.Program program, JavaConditions.Node java) {
+            this.program = program;
+            this.java = java;
+        }
+
+        /** Whether it runs as Java rather than on CEL's interpreter. */
+        public boolean compiled() {
+            return java != null;
+        }
+
+        public boolean test(PatternCandidate c) {
+            return java != null ? (Boolean) java.eval(c) : eval(program, c.expressionVariables());
+        }
+
+        /** In a step: {@code matched} is gathered only when the condition runs on CEL (compiled ones never use it). */
+        public boolean test(PatternCandidate c, java.util.function.Supplier<Map<String, List<Map<String, Object>>>> matched) {
+            if (java != null) {
+                return (Boolean) java.eval(c);
+            }
+            CelVariableResolver tx = c.expressionVariables();
+            Map<String, List<Map<String, Object>>>[] gathered = new Map[1];
+            return eval(program, name -> {
+                if (!name.equals("matched")) {
+                    return tx.find(name);
+                }
+                if (gathered[0] == null) {
+                    gathered[0] = matched.get();
+                }
+                return Optional.of(gathered[0]);
+            });
+        }
+    }
+
+    /** A checked condition ({@code inStep} allows {@code matched}), compiled once. */
+    public static Condition condition(String expression, boolean inStep) {
+        Cel cel = inStep ? STEPS : CANDIDATES;
+        try {
+            var ast = cel.compile(expression).getAst();
+            return new Condition(cel.createProgram(ast), JavaConditions.compile(ast, VARIABLES));
+        } catch (Exception e) {
+            throw new IllegalArgumentException("expression does not compile: " + expression + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A checked expression ready to run on CEL's interpreter. */
     public static CelRuntime.Program program(String expression, boolean inStep) {
         Cel cel = inStep ? STEPS : CANDIDATES;
         try {
@@ -143,8 +230,7 @@ public final class TransactionExpressions {
     /** The variables of one transaction, as the expressions see them, as a map (for tests and benchmarks). */
     public static Map<String, Object> variables(PatternCandidate c) {
         Map<String, Object> v = new HashMap<>(32);
-        TX.keySet().forEach(name -> v.put("tx." + name, field(c, name)));
-        MERCHANT.keySet().forEach(name -> v.put("merchant." + name, variable(c, "merchant." + name)));
+        VARIABLES.forEach((name, read) -> v.put(name, read.apply(c)));
         return v;
     }
 
@@ -158,48 +244,15 @@ public final class TransactionExpressions {
 
     /** One variable of {@link #resolver}; null for a name expressions do not have. */
     static Object variable(PatternCandidate c, String name) {
-        if (name.startsWith("tx.")) {
-            return field(c, name.substring(3));
-        }
-        return switch (name) {
-            case "merchant.mcc" -> orEmpty(c.mcc);
-            case "merchant.mccGroup" -> orEmpty(c.mccGroup);
-            case "merchant.scale" -> c.scale == null ? "" : c.scale.name();
-            case "merchant.region" -> orEmpty(c.region);
-            case "merchant.status" -> orEmpty(c.merchantStatus);
-            case "merchant.settlementAccountType" -> orEmpty(c.settlementAccountType);
-            case "merchant.feeRateBps" -> (long) c.feeRateBps;
-            case "merchant.known" -> c.profileKnown;
-            default -> null;
-        };
+        Function<PatternCandidate, Object> read = VARIABLES.get(name);
+        return read == null ? null : read.apply(c);
     }
 
     /** The tx fields of a matched transaction, for {@code matched}. */
     public static Map<String, Object> fields(PatternCandidate c) {
         Map<String, Object> f = new HashMap<>(20);
-        TX.keySet().forEach(name -> f.put(name, field(c, name)));
+        TX_FIELDS.forEach((name, read) -> f.put(name, read.apply(c)));
         return f;
-    }
-
-    /** One tx field, by its name without "tx."; null for a name tx does not have. */
-    private static Object field(PatternCandidate c, String name) {
-        return switch (name) {
-            case "currency" -> c.transaction.currency;
-            case "cardType" -> c.transaction.cardType.name();
-            case "type" -> c.transaction.type.name();
-            case "entryMode" -> orEmpty(c.entryMode);
-            case "customerId" -> orEmpty(c.customerId);
-            case "cardToken" -> orEmpty(c.cardToken);
-            case "terminalId" -> orEmpty(c.terminalId);
-            case "merchantId" -> c.merchantId;
-            case "transactionId" -> c.transaction.transactionId;
-            case "amountMinor" -> c.transaction.amountMinor;
-            case "installments" -> (long) c.installments;
-            case "hourOfDay" -> (long) c.hourOfDay;
-            case "dayOfWeek" -> (long) c.dayOfWeek;
-            case "eventTimeMillis" -> c.transaction.eventTime;
-            default -> null;
-        };
     }
 
     public static boolean eval(CelRuntime.Program program, Map<String, Object> variables) {
