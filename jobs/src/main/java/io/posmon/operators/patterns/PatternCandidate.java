@@ -13,6 +13,7 @@ import io.posmon.schema.PosTransaction;
  * A transaction that can satisfy a pattern rule, with the merchant data its alert needs. Only such
  * transactions reach the CEP operator: feeding it every event costs ~30x more (see STACK.md).
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(CandidateSerialization.PatternCandidateTypeFactory.class)
 public class PatternCandidate {
     public String merchantId;
     public EvidenceItem transaction;

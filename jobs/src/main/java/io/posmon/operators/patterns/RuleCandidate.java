@@ -6,6 +6,7 @@ package io.posmon.operators.patterns;
  * rule set the merchant operator chose it, so the pattern operator can tell a rule set it has not
  * received yet from one it has already replaced.
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(CandidateSerialization.RuleCandidateTypeFactory.class)
 public class RuleCandidate {
     public String routeKey;
     public long rulesSequence;

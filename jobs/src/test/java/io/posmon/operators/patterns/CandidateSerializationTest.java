@@ -1,0 +1,79 @@
+package io.posmon.operators.patterns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.posmon.operators.AlertFactory;
+import io.posmon.schema.MerchantScale;
+import io.posmon.testing.Merchants;
+import io.posmon.testing.Tx;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+/** The candidates' own serializers keep every field, nulls included, and are the ones Flink picks. */
+class CandidateSerializationTest {
+
+    private static RuleCandidate full() {
+        var tx = Tx.credit("T1", "M1", "2026-11-23T10:00:00", 800_000);
+        PatternCandidate c = PatternCandidate.of(tx, AlertFactory.snapshot("M1",
+                Merchants.profile("M1", "5944", MerchantScale.MEDIUM).build()));
+        c.customerId = "C1";
+        c.cardToken = "tok_1";
+        c.terminalId = "T-9";
+        c.entryMode = "CHIP";
+        c.installments = 6;
+        c.hourOfDay = 23;
+        c.dayOfWeek = 7;
+        c.mccGroup = "JEWELRY_LUXURY";
+        c.feeRateBps = 60;
+        c.merchantStatus = "ACTIVE";
+        c.settlementAccountType = "CORPORATE";
+        return new RuleCandidate("rule@v1|M1|", 42, c);
+    }
+
+    private static RuleCandidate sparse() {
+        PatternCandidate c = new PatternCandidate();
+        c.merchantId = "M2";
+        return new RuleCandidate("rule@v1|M2|", 0, c);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T roundTrip(TypeSerializer<T> serializer, T value) throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        serializer.serialize(value, out);
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        T read = serializer.deserialize(in);
+        assertThat(in.available()).isZero();
+        // The serializer restored from its snapshot (as after a restart) reads what it wrote.
+        DataOutputSerializer snapshot = new DataOutputSerializer(64);
+        TypeSerializerSnapshot.writeVersionedSnapshot(snapshot, serializer.snapshotConfiguration());
+        TypeSerializer<T> restored = (TypeSerializer<T>) TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(snapshot.getCopyOfBuffer()), CandidateSerializationTest.class.getClassLoader())
+                .restoreSerializer();
+        assertThat(restored.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
+                .usingRecursiveComparison().isEqualTo(read);
+        return read;
+    }
+
+    @Test
+    void everyFieldSurvivesTheRoundTripAndTheCopy() throws Exception {
+        TypeSerializer<RuleCandidate> serializer =
+                TypeInformation.of(RuleCandidate.class).createSerializer(new SerializerConfigImpl());
+        assertThat(serializer).isInstanceOf(CandidateSerialization.RuleCandidateSerializer.class);
+        for (RuleCandidate r : new RuleCandidate[] {full(), sparse()}) {
+            assertThat(roundTrip(serializer, r)).usingRecursiveComparison().isEqualTo(r);
+            RuleCandidate copy = serializer.copy(r);
+            assertThat(copy).usingRecursiveComparison().isEqualTo(r);
+            assertThat(copy.candidate).isNotSameAs(r.candidate);
+        }
+        TypeSerializer<PatternCandidate> candidates =
+                TypeInformation.of(PatternCandidate.class).createSerializer(new SerializerConfigImpl());
+        assertThat(candidates).isInstanceOf(CandidateSerialization.PatternCandidateSerializer.class);
+        assertThat(full().candidate.transaction).isNotNull();
+        assertThat(roundTrip(candidates, full().candidate)).usingRecursiveComparison().isEqualTo(full().candidate);
+    }
+}
