@@ -334,18 +334,20 @@ public final class PosmonJob {
             customerEvents = customerEvents.union(outOfEventTime(held, CustomerHoldings.class, "holdings").map(SpendEvent::holdings, TypeInformation.of(SpendEvent.class))
                     .name("holdings-as-events").uid("holdings-as-events"));
         }
+        int cacheKeys = rules.engine().stateCacheKeys();
         SingleOutputStreamOperator<CustomerContribution> customers = contributionStage(
-                customerEvents.keyBy(SpendEvent::customerId), rules.customerContribution(), "customer-contributions");
+                customerEvents.keyBy(SpendEvent::customerId), rules.customerContribution(), cacheKeys, "customer-contributions");
         SingleOutputStreamOperator<CustomerContribution> merchants = contributionStage(
-                spend.keyBy(e -> e.tx.getMerchantId()), rules.merchantContribution(), "merchant-contributions");
+                spend.keyBy(e -> e.tx.getMerchantId()), rules.merchantContribution(), cacheKeys, "merchant-contributions");
         return new ContributionStreams(customers, merchants, dead);
     }
 
     private static SingleOutputStreamOperator<CustomerContribution> contributionStage(
             org.apache.flink.streaming.api.datastream.KeyedStream<SpendEvent, String> keyed, ContributionConfig config,
-            String name) {
-        return keyed.process(new ContributionFunction(config), new AvroTypeInfo<>(CustomerContribution.class))
-                .name(name).uid(name);
+            int stateCacheKeys, String name) {
+        return keyed.transform(name, new AvroTypeInfo<>(CustomerContribution.class),
+                        new StateCachingOperators.Keyed<>(new ContributionFunction(config, stateCacheKeys)))
+                .uid(name);
     }
 
     public CompiledRules rules() {

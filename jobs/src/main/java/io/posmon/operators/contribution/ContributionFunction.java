@@ -45,7 +45,8 @@ import org.apache.flink.util.OutputTag;
  * are re-emitted at most once per {@code emitEvery} of event time, and once more, final, when the
  * period's end plus the allowed lateness has passed; later events go to {@link #LATE}.
  */
-public class ContributionFunction extends KeyedProcessFunction<String, SpendEvent, CustomerContribution> {
+public class ContributionFunction extends KeyedProcessFunction<String, SpendEvent, CustomerContribution>
+        implements io.posmon.operators.state.StateCachingOperators.CachesKeyedState {
 
     public static final OutputTag<PosTransaction> LATE =
             new OutputTag<>("late-contributions", new AvroTypeInfo<>(PosTransaction.class));
@@ -60,8 +61,13 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
 
     private final ContributionConfig config;
     private transient BusinessCalendar calendar;
-    /** Days and months are few per subject and read whole at every emission: one stored value each. */
+    /**
+     * The subject, its days and its months, in memory between checkpoints (see KeyedStateCache); days
+     * and months are few per subject and read whole at every emission: one stored value each. The
+     * sales and counterparties stay point-accessed state: a merchant has thousands of them.
+     */
     private transient KeyedStateCache batched;
+    private final int stateCacheKeys;
     private transient MapState<Integer, PeriodFigures> days;
     private transient MapState<Integer, PeriodFigures> months;
     private transient MapState<String, SaleMemo> sales;
@@ -74,8 +80,20 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
     private transient Counter late;
     private transient Counter unmatchedUndo;
 
+    /** One key at a time in memory (under Flink's own operator, as in the test harnesses). */
     public ContributionFunction(ContributionConfig config) {
+        this(config, 1);
+    }
+
+    /** @param stateCacheKeys keys kept in memory between checkpoints under {@code StateCachingOperators.Keyed} */
+    public ContributionFunction(ContributionConfig config, int stateCacheKeys) {
         this.config = config;
+        this.stateCacheKeys = stateCacheKeys;
+    }
+
+    @Override
+    public KeyedStateCache stateCache() {
+        return batched;
     }
 
     private boolean customers() {
@@ -86,12 +104,12 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
     public void open(OpenContext openContext) {
         calendar = config.calendar();
         var figures = TypeInformation.of(PeriodFigures.class);
-        batched = new KeyedStateCache(getRuntimeContext(), Set.of("days", "months"), 1);
+        batched = new KeyedStateCache(getRuntimeContext(), Set.of("days", "months"), stateCacheKeys);
         days = batched.getMapState(new MapStateDescriptor<>("days", TypeInformation.of(Integer.class), figures));
         months = batched.getMapState(new MapStateDescriptor<>("months", TypeInformation.of(Integer.class), figures));
         sales = getRuntimeContext().getMapState(
                 new MapStateDescriptor<>("sales", TypeInformation.of(String.class), TypeInformation.of(SaleMemo.class)));
-        subject = getRuntimeContext().getState(new ValueStateDescriptor<>("subject", SubjectState.class));
+        subject = batched.getState(new ValueStateDescriptor<>("subject", SubjectState.class));
         counterparties = getRuntimeContext().getMapState(new MapStateDescriptor<>("counterparties",
                 TypeInformation.of(String.class), TypeInformation.of(Boolean.class)));
         late = getRuntimeContext().getMetricGroup().counter("lateContributionEvents");
