@@ -100,18 +100,9 @@ public final class KeyedStateCache implements KeyedStateStore {
         this.copyOnWrite = heapBackend;
     }
 
-    public boolean writeBack() {
-        return keys != null;
-    }
-
     /** Descriptors of the states in the backend, for {@code applyToKeyedState}. */
     public List<StateDescriptor<?, ?>> created() {
         return List.copyOf(created);
-    }
-
-    /** Keys held in memory now. */
-    public int cachedKeys() {
-        return entries.size();
     }
 
     /** Clears every state created here for the current key. */
