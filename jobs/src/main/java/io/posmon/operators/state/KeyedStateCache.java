@@ -170,20 +170,21 @@ public final class KeyedStateCache implements KeyedStateStore {
     private Entry current() throws Exception {
         Object key = keys == null ? CALL : keys.getCurrentKey();
         Entry e = last;
-        if (e != null && (e.key == key || e.key.equals(key))) {
-            return e;
-        }
-        e = entries.get(key);
-        if (e == null) {
-            e = new Entry(key, states.size());
-            entries.put(key, e);
-            if (entries.size() > maxKeys) {
-                evictEldest(key);
+        if (e == null || (e.key != key && !e.key.equals(key))) {
+            e = entries.get(key);
+            if (e == null) {
+                e = new Entry(key, states.size());
+                entries.put(key, e);
+                if (entries.size() > maxKeys) {
+                    evictEldest(key);
+                }
             }
-        } else if (e.cells.length < states.size()) {
+            last = e;
+        }
+        // A state created after this entry (a check opened for a new rule set) gets its cell here.
+        if (e.cells.length < states.size()) {
             e.cells = java.util.Arrays.copyOf(e.cells, states.size());
         }
-        last = e;
         return e;
     }
 
@@ -292,9 +293,6 @@ public final class KeyedStateCache implements KeyedStateStore {
         @SuppressWarnings("unchecked")
         <C> C cell() throws Exception {
             Entry e = current();
-            if (e.cells.length <= index) {
-                e.cells = java.util.Arrays.copyOf(e.cells, states.size());
-            }
             Object c = e.cells[index];
             if (c == null) {
                 c = load();
@@ -305,9 +303,6 @@ public final class KeyedStateCache implements KeyedStateStore {
         }
 
         void clearIn(Entry e) throws Exception {
-            if (e.cells.length <= index) {
-                e.cells = java.util.Arrays.copyOf(e.cells, states.size());
-            }
             e.cells[index] = cleared();
             e.dirty = true;
         }
