@@ -58,7 +58,7 @@ public final class AuthoredPattern implements CompiledPattern {
             return true;
         }
         if (candidateCondition == null) {
-            candidateCondition = TransactionExpressions.condition(candidates, false);
+            candidateCondition = TransactionExpressions.condition(candidates);
         }
         return candidateCondition.test(candidate.get());
     }

@@ -168,14 +168,22 @@ public final class TransactionExpressions {
         return "unknown name '" + unknown + "' (expressions see tx.*, merchant.* and, in steps, matched)";
     }
 
+    /** The transactions each step of a match has taken so far, in order (flink-cep's condition context). */
+    @FunctionalInterface
+    public interface StepEvents {
+        Iterable<PatternCandidate> of(String step) throws Exception;
+    }
+
     /** A checked condition ready to run: compiled to Java where it can be ({@link JavaConditions}), else on CEL. */
     public static final class Condition {
         private final CelRuntime.Program program;
-        private final JavaConditions.Node java;
+        private final JavaConditions.Compiled java;
+        private final List<String> steps;
 
-        private Condition(CelRuntime.Program program, JavaConditions.Node java) {
+        private Condition(CelRuntime.Program program, JavaConditions.Compiled java, List<String> steps) {
             this.program = program;
             this.java = java;
+            this.steps = steps;
         }
 
         /** Whether it runs as Java rather than on CEL's interpreter. */
@@ -183,35 +191,63 @@ public final class TransactionExpressions {
             return java != null;
         }
 
+        /** A candidates condition. */
         public boolean test(PatternCandidate c) {
-            return java != null ? (Boolean) java.eval(c) : eval(program, c.expressionVariables());
+            return java != null ? java.test(c, null) : eval(program, c.expressionVariables());
         }
 
-        /** In a step: {@code matched} is gathered only when the condition runs on CEL (compiled ones never use it). */
-        public boolean test(PatternCandidate c, java.util.function.Supplier<Map<String, List<Map<String, Object>>>> matched) {
+        /** A step condition: {@code matched} is read from {@code events} only when the condition asks for it. */
+        public boolean test(PatternCandidate c, StepEvents events) {
             if (java != null) {
-                return (Boolean) java.eval(c);
+                return java.test(c, events);
             }
             CelVariableResolver tx = c.expressionVariables();
-            Map<String, List<Map<String, Object>>>[] gathered = new Map[1];
+            Object[] matched = new Object[1];
             return eval(program, name -> {
                 if (!name.equals("matched")) {
                     return tx.find(name);
                 }
-                if (gathered[0] == null) {
-                    gathered[0] = matched.get();
+                if (matched[0] == null) {
+                    matched[0] = matched(events);
                 }
-                return Optional.of(gathered[0]);
+                return Optional.of(matched[0]);
             });
+        }
+
+        /** {@code matched} as CEL sees it: per step, a map of tx fields per transaction taken. */
+        private Map<String, List<Map<String, Object>>> matched(StepEvents events) {
+            Map<String, List<Map<String, Object>>> matched = new HashMap<>();
+            try {
+                for (String step : steps) {
+                    List<Map<String, Object>> taken = new ArrayList<>();
+                    for (PatternCandidate c : events.of(step)) {
+                        taken.add(fields(c));
+                    }
+                    matched.put(step, taken);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot read the events matched so far", e);
+            }
+            return matched;
         }
     }
 
-    /** A checked condition ({@code inStep} allows {@code matched}), compiled once. */
-    public static Condition condition(String expression, boolean inStep) {
-        Cel cel = inStep ? STEPS : CANDIDATES;
+    /** A checked candidates condition, compiled once. */
+    public static Condition condition(String expression) {
+        return compile(expression, null);
+    }
+
+    /** A checked step condition of a pattern with these steps (which {@code matched} has), compiled once. */
+    public static Condition stepCondition(String expression, List<String> steps) {
+        return compile(expression, List.copyOf(steps));
+    }
+
+    private static Condition compile(String expression, List<String> steps) {
+        Cel cel = steps != null ? STEPS : CANDIDATES;
         try {
             var ast = cel.compile(expression).getAst();
-            return new Condition(cel.createProgram(ast), JavaConditions.compile(ast, VARIABLES));
+            return new Condition(cel.createProgram(ast), JavaConditions.compile(ast, VARIABLES, TX_FIELDS, TX, steps),
+                    steps == null ? List.of() : steps);
         } catch (Exception e) {
             throw new IllegalArgumentException("expression does not compile: " + expression + ": " + e.getMessage(), e);
         }

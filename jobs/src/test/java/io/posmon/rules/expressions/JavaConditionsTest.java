@@ -73,7 +73,7 @@ class JavaConditionsTest {
             "[tx.cardToken].exists(t, t == 'k1');false",
     })
     void compiledConditionsAgreeWithCel(String expression, boolean compiled) {
-        TransactionExpressions.Condition condition = TransactionExpressions.condition(expression, false);
+        TransactionExpressions.Condition condition = TransactionExpressions.condition(expression);
         var cel = TransactionExpressions.program(expression, false);
         assertThat(condition.compiled()).as(expression).isEqualTo(compiled);
         int matching = 0;
@@ -88,19 +88,58 @@ class JavaConditionsTest {
         }
     }
 
+    /** The steps of the patterns below, and what each has taken so far in the cases tested. */
+    private static final List<String> STEPS = List.of("first", "card");
+
+    private static List<Map<String, List<PatternCandidate>>> matchesSoFar() {
+        List<PatternCandidate> all = candidates();
+        return List.of(
+                Map.of("first", List.of(), "card", List.of()),
+                Map.of("first", List.of(all.get(5)), "card", List.of()),
+                Map.of("first", List.of(all.get(40)), "card", List.of(all.get(1), all.get(2), all.get(3))),
+                Map.of("first", List.of(all.get(7), all.get(101)), "card", List.of(all.get(100), all.get(101))));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
-            "!matched.card.exists(m, m.cardToken == tx.cardToken);false",
+            "!matched.card.exists(m, m.cardToken == tx.cardToken);true",
+            "tx.amountMinor == matched.first[0].amountMinor;true",
+            // left is an error when nothing is matched yet: || and && absorb it when the right side decides
+            "matched.first[0].amountMinor == tx.amountMinor || tx.amountMinor > 100000;true",
+            "matched.first[0].amountMinor != tx.amountMinor && tx.amountMinor > 100000;true",
+            "matched.card.all(m, m.amountMinor < tx.amountMinor);true",
+            "matched.card.exists(m, matched.first[1].cardToken == m.cardToken);true",
+            "size(matched.card) < 2 && matched.first.size() >= 1;true",
+            "matched.card.exists(m, matched.first.exists(f, f.cardToken == m.cardToken && m.hourOfDay >= tx.hourOfDay));true",
             "tx.amountMinor >= 100000;true",
+            "matched.card.exists(m, m.amountMinor + 1 > 100000);false",
+            "matched.card.exists_one(m, m.cardToken == 'k1');false",
+            "matched.nope.size() == 0;false",
+            "matched.first[0].amountMinor == tx.cardToken;false",
     })
-    void aStepConditionUsingMatchedRunsOnCel(String expression, boolean compiled) {
-        TransactionExpressions.Condition condition = TransactionExpressions.condition(expression, true);
-        assertThat(condition.compiled()).isEqualTo(compiled);
-        PatternCandidate c = candidates().get(100);
-        Map<String, List<Map<String, Object>>> matched = Map.of("card", List.of(TransactionExpressions.fields(candidates().get(5))));
+    void stepConditionsAgreeWithCelOnWhatWasMatched(String expression, boolean compiled) {
+        TransactionExpressions.Condition condition = TransactionExpressions.stepCondition(expression, STEPS);
+        assertThat(condition.compiled()).as(expression).isEqualTo(compiled);
         var cel = TransactionExpressions.program(expression, true);
-        Map<String, Object> variables = new java.util.HashMap<>(TransactionExpressions.variables(c));
-        variables.put("matched", matched);
-        assertThat(condition.test(c, () -> matched)).isEqualTo(TransactionExpressions.eval(cel, variables));
+        int matching = 0;
+        int tested = 0;
+        for (Map<String, List<PatternCandidate>> soFar : matchesSoFar()) {
+            Map<String, List<Map<String, Object>>> matched = new java.util.HashMap<>();
+            soFar.forEach((step, taken) -> matched.put(step, taken.stream().map(TransactionExpressions::fields).toList()));
+            List<PatternCandidate> all = candidates();
+            for (int i = 0; i < all.size(); i += 3) {
+                PatternCandidate c = all.get(i);
+                Map<String, Object> variables = new java.util.HashMap<>(TransactionExpressions.variables(c));
+                variables.put("matched", matched);
+                boolean expected = TransactionExpressions.eval(cel, variables);
+                assertThat(condition.test(c, soFar::get)).as(expression + " on " + c.transaction.transactionId + " after " + matched)
+                        .isEqualTo(expected);
+                matching += expected ? 1 : 0;
+                tested++;
+            }
+        }
+        if (compiled) { // the compiled ones are each true for some cases and false for others
+            assertThat(matching).as(expression).isBetween(1, tested - 1);
+        }
     }
 }
