@@ -24,6 +24,7 @@ import io.posmon.schema.PosTransaction;
 import io.posmon.schema.RuleSetSnapshot;
 import io.posmon.schema.RuleSetStatus;
 import io.posmon.schema.TierChange;
+import io.posmon.operators.state.KeyedStateCache;
 import io.posmon.operators.state.StateCachingOperators;
 import io.posmon.sinks.KafkaSinks;
 import io.posmon.sources.KafkaSources;
@@ -334,7 +335,7 @@ public final class PosmonJob {
             customerEvents = customerEvents.union(outOfEventTime(held, CustomerHoldings.class, "holdings").map(SpendEvent::holdings, TypeInformation.of(SpendEvent.class))
                     .name("holdings-as-events").uid("holdings-as-events"));
         }
-        int cacheKeys = rules.engine().stateCacheKeys();
+        KeyedStateCache.Limits cacheKeys = rules.engine().stateCacheLimits();
         SingleOutputStreamOperator<CustomerContribution> customers = contributionStage(
                 customerEvents.keyBy(SpendEvent::customerId), rules.customerContribution(), cacheKeys, "customer-contributions");
         SingleOutputStreamOperator<CustomerContribution> merchants = contributionStage(
@@ -344,9 +345,9 @@ public final class PosmonJob {
 
     private static SingleOutputStreamOperator<CustomerContribution> contributionStage(
             org.apache.flink.streaming.api.datastream.KeyedStream<SpendEvent, String> keyed, ContributionConfig config,
-            int stateCacheKeys, String name) {
+            KeyedStateCache.Limits stateCacheLimits, String name) {
         return keyed.transform(name, new AvroTypeInfo<>(CustomerContribution.class),
-                        new StateCachingOperators.Keyed<>(new ContributionFunction(config, stateCacheKeys)))
+                        new StateCachingOperators.Keyed<>(new ContributionFunction(config, stateCacheLimits)))
                 .uid(name);
     }
 

@@ -14,7 +14,12 @@ public record EngineConfig(
         long maxEventTimeAheadMillis,
         long maxAmountMinor,
         int profileCacheSize,
-        int stateCacheKeys) implements Serializable {
+        int stateCacheKeys,
+        int stateCacheWriteWindow) implements Serializable {
+
+    public io.posmon.operators.state.KeyedStateCache.Limits stateCacheLimits() {
+        return new io.posmon.operators.state.KeyedStateCache.Limits(stateCacheKeys, stateCacheWriteWindow);
+    }
 
     public ZoneId zone() {
         return ZoneId.of(timeZone);

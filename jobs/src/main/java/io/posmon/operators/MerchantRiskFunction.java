@@ -116,7 +116,7 @@ public class MerchantRiskFunction
         profile = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("profile", new AvroTypeInfo<>(MerchantProfile.class)));
         profileCache = new ProfileCache(engine.profileCacheSize());
-        stateCache = new KeyedStateCache(getRuntimeContext(), Set.of(), engine.stateCacheKeys());
+        stateCache = new KeyedStateCache(getRuntimeContext(), Set.of(), engine.stateCacheLimits());
         seen = stateCache.getMapState(
                 new MapStateDescriptor<>("seen", TypeInformation.of(String.class), TypeInformation.of(SeenTransaction.class)));
         recent = stateCache.getState(new ValueStateDescriptor<>("recent", RecentTransactions.class));

@@ -67,7 +67,7 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
      * sales and counterparties stay point-accessed state: a merchant has thousands of them.
      */
     private transient KeyedStateCache batched;
-    private final int stateCacheKeys;
+    private final KeyedStateCache.Limits stateCacheLimits;
     private transient MapState<Integer, PeriodFigures> days;
     private transient MapState<Integer, PeriodFigures> months;
     private transient MapState<String, SaleMemo> sales;
@@ -82,13 +82,13 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
 
     /** One key at a time in memory (under Flink's own operator, as in the test harnesses). */
     public ContributionFunction(ContributionConfig config) {
-        this(config, 1);
+        this(config, new KeyedStateCache.Limits(1, 0));
     }
 
-    /** @param stateCacheKeys keys kept in memory between checkpoints under {@code StateCachingOperators.Keyed} */
-    public ContributionFunction(ContributionConfig config, int stateCacheKeys) {
+    /** @param stateCacheLimits keys kept in memory between checkpoints under {@code StateCachingOperators.Keyed} */
+    public ContributionFunction(ContributionConfig config, KeyedStateCache.Limits stateCacheLimits) {
         this.config = config;
-        this.stateCacheKeys = stateCacheKeys;
+        this.stateCacheLimits = stateCacheLimits;
     }
 
     @Override
@@ -104,7 +104,7 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
     public void open(OpenContext openContext) {
         calendar = config.calendar();
         var figures = TypeInformation.of(PeriodFigures.class);
-        batched = new KeyedStateCache(getRuntimeContext(), Set.of("days", "months"), stateCacheKeys);
+        batched = new KeyedStateCache(getRuntimeContext(), Set.of("days", "months"), stateCacheLimits);
         days = batched.getMapState(new MapStateDescriptor<>("days", TypeInformation.of(Integer.class), figures));
         months = batched.getMapState(new MapStateDescriptor<>("months", TypeInformation.of(Integer.class), figures));
         sales = getRuntimeContext().getMapState(

@@ -88,7 +88,7 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
     @Override
     public void open(OpenContext openContext) throws Exception {
         keyedState = new KeyedStateCache(getRuntimeContext(), Set.of(SHARED_BUFFER_EVENT_COUNTER),
-                live.initial().engine().stateCacheKeys());
+                live.initial().engine().stateCacheLimits());
         nfaStates = keyedState.getState(new ValueStateDescriptor<>("nfa-state", new NFAStateSerializer()));
         queue = keyedState.getMapState(new MapStateDescriptor<>(CANDIDATE_QUEUE, Types.LONG,
                 Types.LIST(TypeInformation.of(RuleCandidate.class))));

@@ -2,20 +2,25 @@ package io.posmon.operators.state;
 
 import java.util.List;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.KeyContext;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
  * Flink's keyed process operators, with the function's {@link KeyedStateCache} in write-back mode:
  * the cache is written to the state backend before every checkpoint barrier (the operator has then
  * finished with every record before the barrier, and nothing is in flight) and at the end of the
- * input. A process function cannot do this itself: it sees neither the barrier nor the key context.
- * Flink's own mini-batch operators (Table API) flush their bundles at the same point.
+ * input, and in the last part of each checkpoint interval, after each keyed record and timer, the
+ * keys changed longest ago ({@link KeyedStateCache#writeBehind()}). A process function cannot do this
+ * itself: it sees neither the barrier nor the key context. Flink's own mini-batch operators (Table
+ * API) flush their bundles at the same point.
  */
 public final class StateCachingOperators {
 
@@ -44,9 +49,27 @@ public final class StateCachingOperators {
         }
 
         @Override
+        public void processElement1(StreamRecord<IN1> element) throws Exception {
+            super.processElement1(element);
+            cache.writeBehind();
+        }
+
+        @Override
+        public void onEventTime(InternalTimer<K, VoidNamespace> timer) throws Exception {
+            super.onEventTime(timer);
+            cache.writeBehind();
+        }
+
+        @Override
+        public void onProcessingTime(InternalTimer<K, VoidNamespace> timer) throws Exception {
+            super.onProcessingTime(timer);
+            cache.writeBehind();
+        }
+
+        @Override
         public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
             super.prepareSnapshotPreBarrier(checkpointId);
-            cache.flushAll();
+            cache.beforeBarrier();
         }
 
         @Override
@@ -72,9 +95,27 @@ public final class StateCachingOperators {
         }
 
         @Override
+        public void processElement(StreamRecord<IN> element) throws Exception {
+            super.processElement(element);
+            cache.writeBehind();
+        }
+
+        @Override
+        public void onEventTime(InternalTimer<K, VoidNamespace> timer) throws Exception {
+            super.onEventTime(timer);
+            cache.writeBehind();
+        }
+
+        @Override
+        public void onProcessingTime(InternalTimer<K, VoidNamespace> timer) throws Exception {
+            super.onProcessingTime(timer);
+            cache.writeBehind();
+        }
+
+        @Override
         public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
             super.prepareSnapshotPreBarrier(checkpointId);
-            cache.flushAll();
+            cache.beforeBarrier();
         }
 
         @Override

@@ -14,5 +14,6 @@ public record EngineSettings(
         Duration maxEventTimeAhead,
         Long maxAmountMinor,
         Integer profileCacheSize,
-        Integer stateCacheKeys) {
+        Integer stateCacheKeys,
+        Integer stateCacheWriteWindow) {
 }

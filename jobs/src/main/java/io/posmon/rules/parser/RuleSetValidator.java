@@ -43,6 +43,7 @@ final class RuleSetValidator {
         intBetween(p, at + "/evidenceLimit", "evidenceLimit", e.evidenceLimit(), 1, 100);
         intBetween(p, at + "/profileCacheSize", "profileCacheSize", e.profileCacheSize(), 0, 10_000_000);
         intBetween(p, at + "/stateCacheKeys", "stateCacheKeys", e.stateCacheKeys(), 1, 10_000_000);
+        intBetween(p, at + "/stateCacheWriteWindow", "stateCacheWriteWindow", e.stateCacheWriteWindow(), 0, 100);
         durationBetween(p, at + "/maxEventTimeAhead", "maxEventTimeAhead", e.maxEventTimeAhead(), Duration.ofMinutes(1), Duration.ofDays(31));
         // Above 10^17 minor units, a few thousand such amounts could overflow a day's sum.
         if (p.require(e.maxAmountMinor(), at, "maxAmountMinor")

@@ -19,6 +19,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 
 /**
@@ -33,16 +34,19 @@ class KeyedStateCacheTest {
      * Commands "key:op:arg": put k=v, remove k, drop entries whose value is below n (iterator
      * removal), clear, add n to a counter value in place (no update), dump.
      */
+    /** The caches' clock (nanoseconds): the write window is timed by it. */
+    static final java.util.concurrent.atomic.AtomicLong CLOCK = new java.util.concurrent.atomic.AtomicLong();
+
     static final class MapCommands extends KeyedProcessFunction<String, String, String>
             implements StateCachingOperators.CachesKeyedState {
-        private final int maxKeys;
+        private final KeyedStateCache.Limits limits;
         private transient KeyedStateCache store;
         private transient MapState<String, Long> batched;
         private transient MapState<String, Long> plain;
         private transient org.apache.flink.api.common.state.ValueState<long[]> counter;
 
-        MapCommands(int maxKeys) {
-            this.maxKeys = maxKeys;
+        MapCommands(int maxKeys, int writeWindowPercent) {
+            this.limits = new KeyedStateCache.Limits(maxKeys, writeWindowPercent);
         }
 
         @Override
@@ -52,7 +56,7 @@ class KeyedStateCacheTest {
 
         @Override
         public void open(OpenContext openContext) {
-            store = new KeyedStateCache(getRuntimeContext(), Set.of("batched"), maxKeys);
+            store = new KeyedStateCache(getRuntimeContext(), Set.of("batched"), limits, CLOCK::get);
             batched = store.getMapState(new MapStateDescriptor<>("batched", Types.STRING, Types.LONG));
             plain = store.getMapState(new MapStateDescriptor<>("plain", Types.STRING, Types.LONG));
             counter = store.getState(new org.apache.flink.api.common.state.ValueStateDescriptor<>("counter",
@@ -112,14 +116,19 @@ class KeyedStateCacheTest {
         }
     }
 
-    /** perCall, writeBack1 (room for one key) or writeBack100. */
+    /**
+     * perCall, writeBack1 (room for one key), writeBack100 (no write window), writeWindow100 (room
+     * for 100, written as records pass all the time once two barriers set the interval).
+     */
     private static KeyedOneInputStreamOperatorTestHarness<String, String, String> harness(StateBackend backend, String mode)
             throws Exception {
         KeySelector<String, String> key = s -> s.substring(0, s.indexOf(':'));
         var operator = switch (mode) {
-            case "perCall" -> new KeyedProcessOperator<>(new MapCommands(1));
-            case "writeBack1" -> new StateCachingOperators.Keyed<>(new MapCommands(1));
-            case "writeBack100" -> new StateCachingOperators.Keyed<>(new MapCommands(100));
+            case "perCall" -> new KeyedProcessOperator<>(new MapCommands(1, 0));
+            case "writeBack1" -> new StateCachingOperators.Keyed<>(new MapCommands(1, 0));
+            case "writeBack100" -> new StateCachingOperators.Keyed<>(new MapCommands(100, 0));
+            case "writeWindow100" -> new StateCachingOperators.Keyed<>(new MapCommands(100, 100));
+            case "writeWindow50" -> new StateCachingOperators.Keyed<>(new MapCommands(100, 50));
             default -> throw new IllegalArgumentException(mode);
         };
         var h = new KeyedOneInputStreamOperatorTestHarness<>(operator, key, Types.STRING);
@@ -133,11 +142,19 @@ class KeyedStateCacheTest {
 
     @ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource({"hashmap,perCall", "rocksdb,perCall", "hashmap,writeBack1",
-            "rocksdb,writeBack1", "hashmap,writeBack100", "rocksdb,writeBack100"})
+            "rocksdb,writeBack1", "hashmap,writeBack100", "rocksdb,writeBack100", "hashmap,writeWindow100",
+            "rocksdb,writeWindow100"})
     void behavesAsTheStateItStandsForAcrossKeysCallsAndRestore(String backendName, String mode) throws Exception {
         OperatorSubtaskState snapshot;
         try (var h = harness(backend(backendName), mode)) {
             h.open();
+            // Two barriers 10 s apart, then the clock stands still past the next expected one:
+            // in the writeWindow modes every key is written after each call (as a late barrier has it).
+            CLOCK.set(0);
+            h.prepareSnapshotPreBarrier(10);
+            CLOCK.set(10_000_000_000L);
+            h.prepareSnapshotPreBarrier(11);
+            CLOCK.set(25_000_000_000L);
             h.processElement("k1:add:5", 1);
             h.processElement("k2:add:7", 1);
             h.processElement("k1:add:10", 1); // changed in place: must be in the checkpoint all the same
@@ -176,6 +193,41 @@ class KeyedStateCacheTest {
                 // k1's batched value, k1's plain map, k1's and k2's counters
                 assertThat(h.numKeyedStateEntries()).isEqualTo(1 + 1 + 2);
             }
+        }
+    }
+
+    @Test
+    void writesTheKeysChangedLongestAgoInStepWithTheTimeLeftBeforeTheNextBarrier() throws Exception {
+        try (var h = harness(new HashMapStateBackend(), "writeWindow50")) {
+            h.open();
+            CLOCK.set(1_000);
+            h.prepareSnapshotPreBarrier(1);
+            CLOCK.set(11_000);
+            h.prepareSnapshotPreBarrier(2); // barriers 10,000 ns apart: the window is the last 5,000
+            CLOCK.set(12_000);
+            for (String key : new String[] {"k1", "k2", "k3", "k4"}) {
+                h.processElement(key + ":add:5", 1);
+            }
+            CLOCK.set(16_000); // exactly 5,000 before the next barrier: the window is not open yet
+            h.processElement("k4:add:1", 1);
+            assertThat(h.numKeyedStateEntries()).as("before the window").isZero();
+            CLOCK.set(18_500); // half the window left: half the 4 keys may wait
+            h.processElement("k1:count:", 1);
+            assertThat(h.numKeyedStateEntries()).as("k1 and k2, changed first").isEqualTo(2);
+            CLOCK.set(20_000); // a fifth left: 0.8 keys may wait
+            h.processElement("k2:add:1", 1);
+            assertThat(h.numKeyedStateEntries()).as("all four").isEqualTo(4);
+            CLOCK.set(21_500); // the barrier is late: a key changed is written after its call
+            h.processElement("k5:add:1", 1);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(5);
+            h.prepareSnapshotPreBarrier(3);
+            CLOCK.set(22_000); // the interval is now 10,500: the window opens at 27,250
+            h.processElement("k6:add:1", 1);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(5);
+            h.processElement("k1:count:", 1);
+            h.processElement("k2:count:", 1);
+            h.processElement("k4:count:", 1);
+            assertThat(h.extractOutputValues()).containsExactly("k1 counter 5", "k1 counter 5", "k2 counter 6", "k4 counter 6");
         }
     }
 }
