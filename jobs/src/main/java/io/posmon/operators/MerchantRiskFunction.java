@@ -116,7 +116,10 @@ public class MerchantRiskFunction
         profile = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("profile", new AvroTypeInfo<>(MerchantProfile.class)));
         profileCache = new ProfileCache(engine.profileCacheSize());
-        stateCache = new KeyedStateCache(getRuntimeContext(), Set.of(), engine.stateCacheLimits());
+        // The dedupe ids and the evidence are changed only through put and update: the cleanup's
+        // iteration of every id writes nothing back. The keyed checks' states keep the safe default.
+        stateCache = new KeyedStateCache(getRuntimeContext(), Set.of(), Set.of("seen", "recent", "dedupe-cleanup-timer"),
+                engine.stateCacheLimits());
         seen = stateCache.getMapState(
                 new MapStateDescriptor<>("seen", TypeInformation.of(String.class), TypeInformation.of(SeenTransaction.class)));
         recent = stateCache.getState(new ValueStateDescriptor<>("recent", RecentTransactions.class));

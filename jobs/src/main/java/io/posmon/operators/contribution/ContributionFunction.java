@@ -104,7 +104,7 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
     public void open(OpenContext openContext) {
         calendar = config.calendar();
         var figures = TypeInformation.of(PeriodFigures.class);
-        batched = new KeyedStateCache(getRuntimeContext(), Set.of("days", "months"), stateCacheLimits);
+        batched = new KeyedStateCache(getRuntimeContext(), Set.of("days", "months"), Set.of(), stateCacheLimits);
         days = batched.getMapState(new MapStateDescriptor<>("days", TypeInformation.of(Integer.class), figures));
         months = batched.getMapState(new MapStateDescriptor<>("months", TypeInformation.of(Integer.class), figures));
         sales = getRuntimeContext().getMapState(

@@ -62,6 +62,13 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
     private static final String CANDIDATE_QUEUE = "candidates-by-time";
     /** flink-cep's count of events per timestamp in its shared buffer, iterated at every time advance. */
     private static final String SHARED_BUFFER_EVENT_COUNTER = "sharedBuffer-events-count";
+    /**
+     * Every state of this operator is changed only through update and put: this class's (an NFA state
+     * is written when flink-cep marks it changed, as its own CepOperator does) and flink-cep's shared
+     * buffer (written for RocksDB, it puts every entry it changes). Reading them writes nothing back.
+     */
+    private static final Set<String> CHANGED_ONLY_BY_UPDATE = Set.of("nfa-state", CANDIDATE_QUEUE, "waited-for-rules",
+            "sharedBuffer-events", "sharedBuffer-entries-with-lockable-edges", SHARED_BUFFER_EVENT_COUNTER);
 
     private final LiveRules live;
 
@@ -87,7 +94,7 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
 
     @Override
     public void open(OpenContext openContext) throws Exception {
-        keyedState = new KeyedStateCache(getRuntimeContext(), Set.of(SHARED_BUFFER_EVENT_COUNTER),
+        keyedState = new KeyedStateCache(getRuntimeContext(), Set.of(SHARED_BUFFER_EVENT_COUNTER), CHANGED_ONLY_BY_UPDATE,
                 live.initial().engine().stateCacheLimits());
         nfaStates = keyedState.getState(new ValueStateDescriptor<>("nfa-state", new NFAStateSerializer()));
         queue = keyedState.getMapState(new MapStateDescriptor<>(CANDIDATE_QUEUE, Types.LONG,

@@ -45,14 +45,18 @@ import org.apache.flink.streaming.api.operators.KeyContext;
  *       50,000 keys on RocksDB here), so the operator also calls {@link #writeBehind()} after each
  *       record and timer: in the last {@code writeWindowPercent} of the time between two barriers,
  *       the keys changed longest ago are written, at a pace that leaves next to none for the barrier.
- *       A key changed again after it was written is written again, so the window is a trade of
- *       total work for a shorter pause.</li>
+ *       A key is written so at most once an interval: changed again after that (a busy merchant), it
+ *       waits for the barrier, which then writes only what changed since. The window is a trade of
+ *       some more work (a value state read again is written twice) for a shorter pause.</li>
  *   <li><b>Per call</b>, under Flink's own operators (the process-function test harnesses): one key at
  *       a time, written back by {@link #endOfCall()}.</li>
  * </ul>
  *
- * <p>A value read is taken as changed, because callers change state objects in place (as the heap
- * state backend allows): every state a key read or wrote since the last flush is written at the next.
+ * <p>A value read is taken as changed, because callers may change state objects in place (as the heap
+ * state backend allows): every state a key read or wrote since the last flush is written at the next,
+ * but for the states named {@code changedOnlyByUpdate}, whose callers promise to change them only
+ * through {@code update} and {@code put} (as code written for RocksDB must): those are written only
+ * when set.
  * A map state is read entry by entry as entries are asked for (misses are remembered too), and whole
  * only when it is iterated or tested for emptiness; only its entries that were written, read or
  * removed are written back. Map states named in {@code batchedNames} are
@@ -69,6 +73,7 @@ public final class KeyedStateCache implements KeyedStateStore {
 
     private final RuntimeContext runtime;
     private final Set<String> batchedNames;
+    private final Set<String> changedOnlyByUpdate;
     private final int maxKeys;
     private final int writeWindowPercent;
     private final java.util.function.LongSupplier clock;
@@ -78,8 +83,12 @@ public final class KeyedStateCache implements KeyedStateStore {
     private long barrierInterval;
     /** Keys changed and unwritten when this interval's write window opened; -1 before it opens. */
     private int dirtyAtWindowStart = -1;
-    /** The keys changed since they were last written, the one changed longest ago first. */
+    /** The keys changed since they were last written, the one changed longest ago first... */
     private final LinkedHashSet<Entry> dirty = new LinkedHashSet<>();
+    /** ...but for those already written once in this interval's window: they wait for the barrier. */
+    private final LinkedHashSet<Entry> dirtyAgain = new LinkedHashSet<>();
+    /** Counts barriers: which interval a key was last written early in. */
+    private int barriers = 1;
     private final List<StateDescriptor<?, ?>> created = new ArrayList<>();
     private final List<Cached> states = new ArrayList<>();
     private final Map<String, Cached> byName = new HashMap<>();
@@ -104,17 +113,23 @@ public final class KeyedStateCache implements KeyedStateStore {
         }
     }
 
-    /** @param batchedNames the map states stored as one value per key */
-    public KeyedStateCache(RuntimeContext runtime, Set<String> batchedNames, Limits limits) {
-        this(runtime, batchedNames, limits, System::nanoTime);
+    /**
+     * @param batchedNames        the map states stored as one value per key
+     * @param changedOnlyByUpdate the states whose values the callers change only through {@code update}
+     *                            or {@code put}, never in place, as code written for RocksDB does
+     *                            (flink-cep's): reading or iterating them writes nothing back
+     */
+    public KeyedStateCache(RuntimeContext runtime, Set<String> batchedNames, Set<String> changedOnlyByUpdate, Limits limits) {
+        this(runtime, batchedNames, changedOnlyByUpdate, limits, System::nanoTime);
     }
 
     /** @param clock nanoseconds, for the write window (tests pass their own) */
-    public KeyedStateCache(RuntimeContext runtime, Set<String> batchedNames, Limits limits,
+    public KeyedStateCache(RuntimeContext runtime, Set<String> batchedNames, Set<String> changedOnlyByUpdate, Limits limits,
                            java.util.function.LongSupplier clock) {
         this.clock = clock;
         this.runtime = runtime;
         this.batchedNames = Set.copyOf(batchedNames);
+        this.changedOnlyByUpdate = Set.copyOf(changedOnlyByUpdate);
         this.maxKeys = limits.keys();
         this.writeWindowPercent = limits.writeWindowPercent();
         this.entries = new LinkedHashMap<>(16, 0.75f, true);
@@ -158,6 +173,7 @@ public final class KeyedStateCache implements KeyedStateStore {
         if (keys == null && last != null) {
             flush(last);
             dirty.clear();
+            dirtyAgain.clear();
             entries.clear();
             last = null;
         }
@@ -165,9 +181,9 @@ public final class KeyedStateCache implements KeyedStateStore {
 
     /**
      * After a record or a timer, in write-back mode: in the write window before the next barrier
-     * (expected one interval after the last), writes the keys changed longest ago, so that the count
-     * left falls in step with the time left, to none at the barrier. Never during a call, when a
-     * caller may still change a state object it read.
+     * (expected one interval after the last), writes the keys changed longest ago and not yet written
+     * in this window, so that the count left falls in step with the time left. Never during a call,
+     * when a caller may still change a state object it read.
      */
     public void writeBehind() throws Exception {
         if (keys == null || barrierInterval == 0 || writeWindowPercent == 0 || dirty.isEmpty()) {
@@ -181,7 +197,7 @@ public final class KeyedStateCache implements KeyedStateStore {
         if (dirtyAtWindowStart < 0) {
             dirtyAtWindowStart = dirty.size();
         }
-        // A barrier later than expected (backpressure): every key is written after its call until it comes.
+        // A barrier later than expected (backpressure): each key changed is written after its call, once.
         int left = untilBarrier <= 0 ? 0 : (int) ((double) dirtyAtWindowStart * untilBarrier / window);
         writeOldestDownTo(left);
     }
@@ -195,8 +211,10 @@ public final class KeyedStateCache implements KeyedStateStore {
         barrierSeen = true;
         lastBarrier = now;
         dirtyAtWindowStart = -1;
+        barriers++;
         flushAll();
     }
+
 
     private void writeOldestDownTo(int left) throws Exception {
         if (dirty.size() <= left) {
@@ -209,6 +227,7 @@ public final class KeyedStateCache implements KeyedStateStore {
             oldest.remove();
             keys.setCurrentKey(e.key);
             flush(e);
+            e.writtenEarlyIn = barriers;
         }
         if (current != null) {
             keys.setCurrentKey(current);
@@ -221,15 +240,17 @@ public final class KeyedStateCache implements KeyedStateStore {
             endOfCall();
             return;
         }
-        if (dirty.isEmpty()) {
+        if (dirty.isEmpty() && dirtyAgain.isEmpty()) {
             return;
         }
         Object current = keys.getCurrentKey();
-        for (Entry e : dirty) {
-            keys.setCurrentKey(e.key);
-            flush(e);
+        for (LinkedHashSet<Entry> changed : List.of(dirty, dirtyAgain)) {
+            for (Entry e : changed) {
+                keys.setCurrentKey(e.key);
+                flush(e);
+            }
+            changed.clear();
         }
-        dirty.clear();
         if (current != null) {
             keys.setCurrentKey(current);
         }
@@ -239,6 +260,7 @@ public final class KeyedStateCache implements KeyedStateStore {
     public void forgetAll() {
         entries.clear();
         dirty.clear();
+        dirtyAgain.clear();
         last = null;
     }
 
@@ -278,7 +300,9 @@ public final class KeyedStateCache implements KeyedStateStore {
         Entry eldest = it.next();
         it.remove();
         if (eldest.dirty) {
-            dirty.remove(eldest);
+            if (!dirty.remove(eldest)) {
+                dirtyAgain.remove(eldest);
+            }
             keys.setCurrentKey(eldest.key);
             try {
                 flush(eldest);
@@ -316,24 +340,31 @@ public final class KeyedStateCache implements KeyedStateStore {
             return again;
         }
         ValueState<T> backend = runtime.getState(d);
-        return register(d, new CachedValue<>(states.size(), d, backend));
+        return register(d, new CachedValue<>(states.size(), d, backend, !changedOnlyByUpdate.contains(d.getName())));
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <UK, UV> MapState<UK, UV> getMapState(MapStateDescriptor<UK, UV> d) {
-        MapState<UK, UV> again = existing(d, CachedMap.class);
+        return mapState(d, !changedOnlyByUpdate.contains(d.getName()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <UK, UV> MapState<UK, UV> mapState(MapStateDescriptor<UK, UV> d, boolean readsMayChange) {
+        CachedMap<UK, UV> again = existing(d, CachedMap.class);
         if (again != null) {
+            if (again.readsMayChange != readsMayChange) {
+                throw new IllegalArgumentException("state " + d.getName() + " was created before as changed otherwise");
+            }
             return again;
         }
         if (!batchedNames.contains(d.getName())) {
             MapState<UK, UV> backend = runtime.getMapState(d);
-            return register(d, new CachedMap<>(states.size(), d, backend));
+            return register(d, new CachedMap<>(states.size(), d, backend, readsMayChange));
         }
         d.initializeSerializerUnlessSet(runtime::createSerializer);
         ValueStateDescriptor<Map<UK, UV>> whole = new ValueStateDescriptor<>(d.getName() + BATCHED_SUFFIX,
                 new MapSerializer<>(d.getKeySerializer(), d.getValueSerializer()));
-        CachedMap<UK, UV> state = new CachedMap<>(states.size(), d, runtime.getState(whole));
+        CachedMap<UK, UV> state = new CachedMap<>(states.size(), d, runtime.getState(whole), readsMayChange);
         created.add(whole);
         states.add(state);
         byName.put(d.getName(), state);
@@ -358,7 +389,7 @@ public final class KeyedStateCache implements KeyedStateStore {
     private void changed(Entry e) {
         if (!e.dirty) {
             e.dirty = true;
-            dirty.add(e);
+            (e.writtenEarlyIn == barriers ? dirtyAgain : dirty).add(e);
         }
     }
 
@@ -367,6 +398,7 @@ public final class KeyedStateCache implements KeyedStateStore {
         final Object key;
         Object[] cells;
         boolean dirty;
+        int writtenEarlyIn;
 
         Entry(Object key, int states) {
             this.key = key;
@@ -416,8 +448,12 @@ public final class KeyedStateCache implements KeyedStateStore {
         private final ValueState<T> backend;
         private final ValueStateDescriptor<T> descriptor;
 
-        CachedValue(int index, ValueStateDescriptor<T> descriptor, ValueState<T> backend) {
+        /** A value read may be changed in place by the caller, so it is written back. */
+        private final boolean readsMayChange;
+
+        CachedValue(int index, ValueStateDescriptor<T> descriptor, ValueState<T> backend, boolean readsMayChange) {
             super(index);
+            this.readsMayChange = readsMayChange;
             this.backend = backend;
             this.descriptor = descriptor;
         }
@@ -465,7 +501,7 @@ public final class KeyedStateCache implements KeyedStateStore {
         public T value() throws java.io.IOException {
             ValueCell<T> c = valueCell();
             // A value read may be changed in place: written back like one that was set.
-            c.touched |= c.value != null;
+            c.touched |= readsMayChange && c.value != null;
             return c.value;
         }
 
@@ -500,21 +536,25 @@ public final class KeyedStateCache implements KeyedStateStore {
     }
 
     private final class CachedMap<K, V> extends Cached implements MapState<K, V> {
+        /** A value read may be changed in place by the caller, so it is written back. */
+        final boolean readsMayChange;
         private final MapState<K, V> entryBackend; // stored entry by entry, or
         private final ValueState<Map<K, V>> wholeBackend; // stored as one value per key
         private final org.apache.flink.api.common.typeutils.TypeSerializer<K> keySerializer;
         private final org.apache.flink.api.common.typeutils.TypeSerializer<V> valueSerializer;
 
-        CachedMap(int index, MapStateDescriptor<K, V> d, MapState<K, V> backend) {
+        CachedMap(int index, MapStateDescriptor<K, V> d, MapState<K, V> backend, boolean readsMayChange) {
             super(index);
+            this.readsMayChange = readsMayChange;
             this.entryBackend = backend;
             this.wholeBackend = null;
             this.keySerializer = d.getKeySerializer();
             this.valueSerializer = d.getValueSerializer();
         }
 
-        CachedMap(int index, MapStateDescriptor<K, V> d, ValueState<Map<K, V>> backend) {
+        CachedMap(int index, MapStateDescriptor<K, V> d, ValueState<Map<K, V>> backend, boolean readsMayChange) {
             super(index);
+            this.readsMayChange = readsMayChange;
             this.entryBackend = null;
             this.wholeBackend = backend;
             this.keySerializer = d.getKeySerializer();
@@ -625,7 +665,7 @@ public final class KeyedStateCache implements KeyedStateStore {
         public V get(K key) throws Exception {
             MapCell<K, V> c = map();
             V v = lookUp(c, key);
-            if (v != null) {
+            if (v != null && readsMayChange) {
                 c.written.add(key); // may be changed in place
             }
             return v;
@@ -668,7 +708,7 @@ public final class KeyedStateCache implements KeyedStateStore {
         @Override
         public Iterable<Map.Entry<K, V>> entries() throws Exception {
             MapCell<K, V> c = whole();
-            return () -> tracking(c, true, e -> e);
+            return () -> tracking(c, readsMayChange, e -> e);
         }
 
         @Override
@@ -680,12 +720,12 @@ public final class KeyedStateCache implements KeyedStateStore {
         @Override
         public Iterable<V> values() throws Exception {
             MapCell<K, V> c = whole();
-            return () -> tracking(c, true, Map.Entry::getValue);
+            return () -> tracking(c, readsMayChange, Map.Entry::getValue);
         }
 
         @Override
         public Iterator<Map.Entry<K, V>> iterator() throws Exception {
-            return tracking(whole(), true, e -> e);
+            return tracking(whole(), readsMayChange, e -> e);
         }
 
         @Override

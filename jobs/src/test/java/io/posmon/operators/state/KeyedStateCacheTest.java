@@ -56,7 +56,7 @@ class KeyedStateCacheTest {
 
         @Override
         public void open(OpenContext openContext) {
-            store = new KeyedStateCache(getRuntimeContext(), Set.of("batched"), limits, CLOCK::get);
+            store = new KeyedStateCache(getRuntimeContext(), Set.of("batched"), Set.of(), limits, CLOCK::get);
             batched = store.getMapState(new MapStateDescriptor<>("batched", Types.STRING, Types.LONG));
             plain = store.getMapState(new MapStateDescriptor<>("plain", Types.STRING, Types.LONG));
             counter = store.getState(new org.apache.flink.api.common.state.ValueStateDescriptor<>("counter",
@@ -148,8 +148,8 @@ class KeyedStateCacheTest {
         OperatorSubtaskState snapshot;
         try (var h = harness(backend(backendName), mode)) {
             h.open();
-            // Two barriers 10 s apart, then the clock stands still past the next expected one:
-            // in the writeWindow modes every key is written after each call (as a late barrier has it).
+            // Two barriers 10 s apart, then the clock stands still past the next expected one: in the
+            // writeWindow modes each key is written after its first call (as a late barrier has it).
             CLOCK.set(0);
             h.prepareSnapshotPreBarrier(10);
             CLOCK.set(10_000_000_000L);
@@ -215,19 +215,83 @@ class KeyedStateCacheTest {
             h.processElement("k1:count:", 1);
             assertThat(h.numKeyedStateEntries()).as("k1 and k2, changed first").isEqualTo(2);
             CLOCK.set(20_000); // a fifth left: 0.8 keys may wait
-            h.processElement("k2:add:1", 1);
+            h.processElement("k2:add:1", 1); // k2, written once in this window, now waits for the barrier
             assertThat(h.numKeyedStateEntries()).as("all four").isEqualTo(4);
             CLOCK.set(21_500); // the barrier is late: a key changed is written after its call
             h.processElement("k5:add:1", 1);
             assertThat(h.numKeyedStateEntries()).isEqualTo(5);
             h.prepareSnapshotPreBarrier(3);
-            CLOCK.set(22_000); // the interval is now 10,500: the window opens at 27,250
+            CLOCK.set(22_000); // the interval is now 10,500: the window opens at 26,750
             h.processElement("k6:add:1", 1);
             assertThat(h.numKeyedStateEntries()).isEqualTo(5);
             h.processElement("k1:count:", 1);
             h.processElement("k2:count:", 1);
             h.processElement("k4:count:", 1);
             assertThat(h.extractOutputValues()).containsExactly("k1 counter 5", "k1 counter 5", "k2 counter 6", "k4 counter 6");
+        }
+    }
+
+    /** "key:put:n" puts x=[n]; "key:bump" adds 1 to x in place (no put); "key:iterate" reads every entry; "key:show". */
+    static final class InPlaceChanges extends KeyedProcessFunction<String, String, String>
+            implements StateCachingOperators.CachesKeyedState {
+        private final boolean changedOnlyByPut;
+        private transient KeyedStateCache store;
+        private transient MapState<String, long[]> map;
+
+        InPlaceChanges(boolean changedOnlyByPut) {
+            this.changedOnlyByPut = changedOnlyByPut;
+        }
+
+        @Override
+        public KeyedStateCache stateCache() {
+            return store;
+        }
+
+        @Override
+        public void open(OpenContext openContext) {
+            store = new KeyedStateCache(getRuntimeContext(), Set.of(), changedOnlyByPut ? Set.of("map") : Set.of(),
+                    new KeyedStateCache.Limits(100, 0), CLOCK::get);
+            map = store.getMapState(new MapStateDescriptor<>("map", Types.STRING,
+                    org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        }
+
+        @Override
+        public void processElement(String command, Context ctx, Collector<String> out) throws Exception {
+            String[] c = command.split(":");
+            switch (c[1]) {
+                case "put" -> map.put("x", new long[] {Long.parseLong(c[2])});
+                case "bump" -> map.get("x")[0]++;
+                case "iterate" -> map.entries().forEach(e -> { });
+                case "show" -> out.collect(ctx.getCurrentKey() + " x=" + map.get("x")[0]);
+                default -> throw new IllegalArgumentException(command);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"hashmap,false,6", "rocksdb,false,6", "hashmap,true,5", "rocksdb,true,5"})
+    void aMapChangedOnlyByPutWritesNothingBackForReadsAndIterations(String backendName, boolean changedOnlyByPut, long restored)
+            throws Exception {
+        KeySelector<String, String> key = s -> s.substring(0, s.indexOf(':'));
+        OperatorSubtaskState snapshot;
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new StateCachingOperators.Keyed<>(new InPlaceChanges(changedOnlyByPut)), key, Types.STRING)) {
+            h.setStateBackend(backend(backendName));
+            h.open();
+            h.processElement("k1:put:5", 1);
+            h.prepareSnapshotPreBarrier(1);
+            h.processElement("k1:bump", 1); // against the promise of changedOnlyByPut: shows what is written
+            h.processElement("k1:iterate", 1);
+            h.prepareSnapshotPreBarrier(2);
+            snapshot = h.snapshot(2, 2);
+        }
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new StateCachingOperators.Keyed<>(new InPlaceChanges(changedOnlyByPut)), key, Types.STRING)) {
+            h.setStateBackend(backend(backendName));
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement("k1:show", 1);
+            assertThat(h.extractOutputValues()).containsExactly("k1 x=" + restored);
         }
     }
 }
