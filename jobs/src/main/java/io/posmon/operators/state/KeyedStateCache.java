@@ -56,7 +56,9 @@ import org.apache.flink.streaming.api.operators.KeyContext;
  * state backend allows): every state a key read or wrote since the last flush is written at the next,
  * but for the states named {@code changedOnlyByUpdate}, whose callers promise to change them only
  * through {@code update} and {@code put} (as code written for RocksDB must): those are written only
- * when set.
+ * when set. A key only read has nothing to write and is not counted as changed. As on RocksDB, an
+ * object read in one call must be read again before it is changed in a later one: the key may have
+ * been written in between.
  * A map state is read entry by entry as entries are asked for (misses are remembered too), and whole
  * only when it is iterated or tested for emptiness; only its entries that were written, read or
  * removed are written back. Map states named in {@code batchedNames} are
@@ -414,7 +416,10 @@ public final class KeyedStateCache implements KeyedStateStore {
             this.index = index;
         }
 
-        /** This state's cell in the current key's entry, loaded from the backend on first use; the key becomes dirty. */
+        /**
+         * This state's cell in the current key's entry, loaded from the backend on first use. A read
+         * does not make the key changed: the callers of {@link #changedCurrent} say what does.
+         */
         @SuppressWarnings("unchecked")
         <C> C cell() throws Exception {
             Entry e = current();
@@ -423,8 +428,12 @@ public final class KeyedStateCache implements KeyedStateStore {
                 c = load();
                 e.cells[index] = c;
             }
-            changed(e);
             return (C) c;
+        }
+
+        /** The current key has something to write (a cell set, or read with {@code readsMayChange}). */
+        void changedCurrent() throws Exception {
+            changed(current());
         }
 
         void clearIn(Entry e) throws Exception {
@@ -501,7 +510,10 @@ public final class KeyedStateCache implements KeyedStateStore {
         public T value() throws java.io.IOException {
             ValueCell<T> c = valueCell();
             // A value read may be changed in place: written back like one that was set.
-            c.touched |= readsMayChange && c.value != null;
+            if (readsMayChange && c.value != null) {
+                c.touched = true;
+                changedCurrentKey();
+            }
             return c.value;
         }
 
@@ -510,6 +522,17 @@ public final class KeyedStateCache implements KeyedStateStore {
             ValueCell<T> c = valueCell();
             c.value = value;
             c.touched = true;
+            changedCurrentKey();
+        }
+
+        private void changedCurrentKey() throws java.io.IOException {
+            try {
+                changedCurrent();
+            } catch (java.io.IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new java.io.IOException(e);
+            }
         }
 
         @Override
@@ -667,6 +690,7 @@ public final class KeyedStateCache implements KeyedStateStore {
             V v = lookUp(c, key);
             if (v != null && readsMayChange) {
                 c.written.add(key); // may be changed in place
+                changedCurrent();
             }
             return v;
         }
@@ -682,6 +706,7 @@ public final class KeyedStateCache implements KeyedStateStore {
             c.absent.remove(key);
             c.written.add(key);
             c.removed.remove(key);
+            changedCurrent();
         }
 
         @Override
@@ -698,6 +723,7 @@ public final class KeyedStateCache implements KeyedStateStore {
             c.written.remove(key);
             c.removed.add(key);
             c.absent.add(key);
+            changedCurrent();
         }
 
         @Override
@@ -708,24 +734,28 @@ public final class KeyedStateCache implements KeyedStateStore {
         @Override
         public Iterable<Map.Entry<K, V>> entries() throws Exception {
             MapCell<K, V> c = whole();
-            return () -> tracking(c, readsMayChange, e -> e);
+            Entry owner = current();
+            return () -> tracking(c, owner, readsMayChange, e -> e);
         }
 
         @Override
         public Iterable<K> keys() throws Exception {
             MapCell<K, V> c = whole();
-            return () -> tracking(c, false, Map.Entry::getKey);
+            Entry owner = current();
+            return () -> tracking(c, owner, false, Map.Entry::getKey);
         }
 
         @Override
         public Iterable<V> values() throws Exception {
             MapCell<K, V> c = whole();
-            return () -> tracking(c, readsMayChange, Map.Entry::getValue);
+            Entry owner = current();
+            return () -> tracking(c, owner, readsMayChange, Map.Entry::getValue);
         }
 
         @Override
         public Iterator<Map.Entry<K, V>> iterator() throws Exception {
-            return tracking(whole(), readsMayChange, e -> e);
+            MapCell<K, V> c = whole();
+            return tracking(c, current(), readsMayChange, e -> e);
         }
 
         @Override
@@ -743,7 +773,8 @@ public final class KeyedStateCache implements KeyedStateStore {
         }
 
         /** Iterates the cached entries; a value handed out counts as written, a removal is recorded. */
-        private <T> Iterator<T> tracking(MapCell<K, V> c, boolean valuesSeen, java.util.function.Function<Map.Entry<K, V>, T> view) {
+        private <T> Iterator<T> tracking(MapCell<K, V> c, Entry owner, boolean valuesSeen,
+                                         java.util.function.Function<Map.Entry<K, V>, T> view) {
             Iterator<Map.Entry<K, V>> it = c.map.entrySet().iterator();
             return new Iterator<>() {
                 private K lastKey;
@@ -759,6 +790,7 @@ public final class KeyedStateCache implements KeyedStateStore {
                     lastKey = e.getKey();
                     if (valuesSeen) {
                         c.written.add(lastKey);
+                        changed(owner);
                     }
                     return view.apply(e);
                 }
@@ -768,6 +800,7 @@ public final class KeyedStateCache implements KeyedStateStore {
                     it.remove();
                     c.written.remove(lastKey);
                     c.removed.add(lastKey);
+                    changed(owner);
                 }
             };
         }

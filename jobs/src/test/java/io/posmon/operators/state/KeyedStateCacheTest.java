@@ -198,6 +198,7 @@ class KeyedStateCacheTest {
 
     @Test
     void writesTheKeysChangedLongestAgoInStepWithTheTimeLeftBeforeTheNextBarrier() throws Exception {
+        OperatorSubtaskState snapshot;
         try (var h = harness(new HashMapStateBackend(), "writeWindow50")) {
             h.open();
             CLOCK.set(1_000);
@@ -221,13 +222,22 @@ class KeyedStateCacheTest {
             h.processElement("k5:add:1", 1);
             assertThat(h.numKeyedStateEntries()).isEqualTo(5);
             h.prepareSnapshotPreBarrier(3);
+            snapshot = h.snapshot(3, 3);
             CLOCK.set(22_000); // the interval is now 10,500: the window opens at 26,750
             h.processElement("k6:add:1", 1);
-            assertThat(h.numKeyedStateEntries()).isEqualTo(5);
             h.processElement("k1:count:", 1);
-            h.processElement("k2:count:", 1);
-            h.processElement("k4:count:", 1);
-            assertThat(h.extractOutputValues()).containsExactly("k1 counter 5", "k1 counter 5", "k2 counter 6", "k4 counter 6");
+            assertThat(h.numKeyedStateEntries()).isEqualTo(5);
+            assertThat(h.extractOutputValues()).containsExactly("k1 counter 5", "k1 counter 5");
+        }
+        try (var h = harness(new HashMapStateBackend(), "writeBack100")) {
+            h.initializeState(snapshot);
+            h.open();
+            for (String key : new String[] {"k1", "k2", "k3", "k4", "k5", "k6"}) {
+                h.processElement(key + ":count:", 1);
+            }
+            // k2's change after its write in the window reached the checkpoint through the barrier
+            assertThat(h.extractOutputValues()).containsExactly("k1 counter 5", "k2 counter 6", "k3 counter 5",
+                    "k4 counter 6", "k5 counter 1", "k6 counter none");
         }
     }
 

@@ -112,6 +112,12 @@ class JavaConditionsTest {
             "size(matched.card) < 2 && matched.first.size() >= 1;true",
             "matched.card.exists(m, matched.first.exists(f, f.cardToken == m.cardToken && m.hourOfDay >= tx.hourOfDay));true",
             "tx.amountMinor >= 100000;true",
+            // errors (nothing matched yet, or an index past the end) under !, &&, ?: and per element
+            "!(matched.first[0].amountMinor > 0);true",
+            "!(matched.first[0].amountMinor > 0 && tx.amountMinor > 100000);true",
+            "!matched.card.exists(m, matched.first[m.installments].amountMinor >= 0);true",
+            "!matched.card.all(m, matched.first[m.installments].amountMinor > 0);true",
+            "(tx.amountMinor > 100000 ? matched.first[1].amountMinor : tx.amountMinor) >= 100000;true",
             "matched.card.exists(m, m.amountMinor + 1 > 100000);false",
             "matched.card.exists_one(m, m.cardToken == 'k1');false",
             "matched.nope.size() == 0;false",
