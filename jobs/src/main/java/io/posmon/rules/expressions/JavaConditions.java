@@ -250,8 +250,8 @@ final class JavaConditions {
             nodes.add(n);
         }
         return switch (call.function() + "/" + nodes.size()) {
-            case "_&&_/2" -> bools(nodes) ? and(nodes.get(0).node(), nodes.get(1).node()) : null;
-            case "_||_/2" -> bools(nodes) ? or(nodes.get(0).node(), nodes.get(1).node()) : null;
+            case "_&&_/2" -> bools(nodes) ? logical(nodes.get(0).node(), nodes.get(1).node(), false) : null;
+            case "_||_/2" -> bools(nodes) ? logical(nodes.get(0).node(), nodes.get(1).node(), true) : null;
             case "!_/1" -> bools(nodes) ? not(nodes.get(0).node()) : null;
             case "_?_:_/3" -> conditional(nodes.get(0), nodes.get(1), nodes.get(2));
             case "_==_/2" -> equal(nodes.get(0), nodes.get(1), true);
@@ -267,35 +267,22 @@ final class JavaConditions {
         return nodes.stream().allMatch(n -> n.kind() == Kind.BOOL);
     }
 
-    /** CEL's {@code &&}: false if either side is false, even when the other is an error. */
-    private static Typed and(Node a, Node b) {
+    /**
+     * CEL's {@code &&} ({@code decisive} false) and {@code ||} (true): the decisive value on either
+     * side is the result, even when the other side is an error.
+     */
+    private static Typed logical(Node a, Node b, boolean decisive) {
         return new Typed((tx, s) -> {
             boolean left;
             try {
                 left = (Boolean) a.eval(tx, s);
             } catch (EvalError e) {
-                if (!(Boolean) b.eval(tx, s)) {
-                    return false;
+                if ((Boolean) b.eval(tx, s) == decisive) {
+                    return decisive;
                 }
                 throw e;
             }
-            return left && (Boolean) b.eval(tx, s);
-        }, Kind.BOOL);
-    }
-
-    /** CEL's {@code ||}: true if either side is true, even when the other is an error. */
-    private static Typed or(Node a, Node b) {
-        return new Typed((tx, s) -> {
-            boolean left;
-            try {
-                left = (Boolean) a.eval(tx, s);
-            } catch (EvalError e) {
-                if ((Boolean) b.eval(tx, s)) {
-                    return true;
-                }
-                throw e;
-            }
-            return left || (Boolean) b.eval(tx, s);
+            return left == decisive ? decisive : (Boolean) b.eval(tx, s);
         }, Kind.BOOL);
     }
 
