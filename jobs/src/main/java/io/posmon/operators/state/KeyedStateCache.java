@@ -217,7 +217,6 @@ public final class KeyedStateCache implements KeyedStateStore {
         flushAll();
     }
 
-
     private void writeOldestDownTo(int left) throws Exception {
         if (dirty.size() <= left) {
             return;
@@ -346,19 +345,13 @@ public final class KeyedStateCache implements KeyedStateStore {
     }
 
     @Override
-    public <UK, UV> MapState<UK, UV> getMapState(MapStateDescriptor<UK, UV> d) {
-        return mapState(d, !changedOnlyByUpdate.contains(d.getName()));
-    }
-
     @SuppressWarnings("unchecked")
-    private <UK, UV> MapState<UK, UV> mapState(MapStateDescriptor<UK, UV> d, boolean readsMayChange) {
-        CachedMap<UK, UV> again = existing(d, CachedMap.class);
+    public <UK, UV> MapState<UK, UV> getMapState(MapStateDescriptor<UK, UV> d) {
+        MapState<UK, UV> again = existing(d, CachedMap.class);
         if (again != null) {
-            if (again.readsMayChange != readsMayChange) {
-                throw new IllegalArgumentException("state " + d.getName() + " was created before as changed otherwise");
-            }
             return again;
         }
+        boolean readsMayChange = !changedOnlyByUpdate.contains(d.getName());
         if (!batchedNames.contains(d.getName())) {
             MapState<UK, UV> backend = runtime.getMapState(d);
             return register(d, new CachedMap<>(states.size(), d, backend, readsMayChange));
