@@ -65,14 +65,7 @@ final class JavaConditions {
         List<PatternCandidate> step(int index) {
             List<PatternCandidate> l = read[index];
             if (l == null) {
-                l = new ArrayList<>();
-                try {
-                    for (PatternCandidate c : events.of(steps.get(index))) {
-                        l.add(c);
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException("cannot read the events matched so far", e);
-                }
+                l = TransactionExpressions.taken(events, steps.get(index));
                 read[index] = l;
             }
             return l;

@@ -174,6 +174,19 @@ public final class TransactionExpressions {
         Iterable<PatternCandidate> of(String step) throws Exception;
     }
 
+    /** The transactions one step has taken so far, as a list. */
+    static List<PatternCandidate> taken(StepEvents events, String step) {
+        List<PatternCandidate> taken = new ArrayList<>();
+        try {
+            for (PatternCandidate c : events.of(step)) {
+                taken.add(c);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the events matched so far", e);
+        }
+        return taken;
+    }
+
     /** A checked condition ready to run: compiled to Java where it can be ({@link JavaConditions}), else on CEL. */
     public static final class Condition {
         private final CelRuntime.Program program;
@@ -217,16 +230,8 @@ public final class TransactionExpressions {
         /** {@code matched} as CEL sees it: per step, a map of tx fields per transaction taken. */
         private Map<String, List<Map<String, Object>>> matched(StepEvents events) {
             Map<String, List<Map<String, Object>>> matched = new HashMap<>();
-            try {
-                for (String step : steps) {
-                    List<Map<String, Object>> taken = new ArrayList<>();
-                    for (PatternCandidate c : events.of(step)) {
-                        taken.add(fields(c));
-                    }
-                    matched.put(step, taken);
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot read the events matched so far", e);
+            for (String step : steps) {
+                matched.put(step, taken(events, step).stream().map(TransactionExpressions::fields).toList());
             }
             return matched;
         }
