@@ -147,7 +147,7 @@ public final class BenchCommand implements Callable<Integer> {
                         .run(new Sizes(0, stateMerchants, stateMerchants * 25, seed), stateDays, zone));
             }
             if (parts.contains(Part.LATENCY)) {
-                LatencyBench latency = new LatencyBench(cluster, bench);
+                LatencyBench latency = new LatencyBench(cluster, bench, report.toAbsolutePath().getParent().resolve("latency-trace"));
                 for (int rate : latencyRates) {
                     for (DeliveryGuarantee delivery : List.of(DeliveryGuarantee.AT_LEAST_ONCE, DeliveryGuarantee.EXACTLY_ONCE)) {
                         out.printf("latency: paced at %,d/s, %s, %s warm-up + %s counted ...%n", rate, delivery,

@@ -13,6 +13,7 @@ import io.posmon.schema.MerchantProfile;
 import io.posmon.schema.PosTransaction;
 import io.posmon.sources.ProfileFiles;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -55,11 +56,14 @@ final class LatencyBench {
 
     private final BenchCluster cluster;
     private final BenchSettings bench;
+    private final Path traceDir;
     private int runs;
 
-    LatencyBench(BenchCluster cluster, BenchSettings bench) {
+    /** {@code traceDir}: where each run writes its alerts and checkpoints as CSV, to see where alerts wait. */
+    LatencyBench(BenchCluster cluster, BenchSettings bench, Path traceDir) {
         this.cluster = cluster;
         this.bench = bench;
+        this.traceDir = traceDir;
     }
 
     Result run(int rate, DeliveryGuarantee delivery, Duration warmUp, Duration measured, BenchCommand.Sizes sizes,
@@ -96,6 +100,7 @@ final class LatencyBench {
             Thread.sleep(s.checkpointIntervalMillis + 5_000); // the last alerts' commit
             watcher.stop();
             watching.join();
+            LatencyTrace.write(traceDir, prefix, watcher.seen, cluster.graph(job));
             double achieved = sent * 1000.0 / Math.max(1, watcher.lastAppend.get() - watcher.firstAppend.get());
             return new Result(rate, delivery, sent, achieved, watcher.histogram, watcher.counted.get(),
                     Map.copyOf(watcher.unmatched));
@@ -180,7 +185,7 @@ final class LatencyBench {
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final JobSettings s;
         private final Map<String, Long> appendedAt;
-        private final List<long[]> seen = new ArrayList<>();
+        private final List<LatencyTrace.Alert> seen = new ArrayList<>();
 
         AlertWatcher(JobSettings s, Map<String, Long> appendedAt) {
             this.s = s;
@@ -207,15 +212,15 @@ final class LatencyBench {
                         if (appended == null) {
                             unmatched.merge(a.getRuleId(), 1, Integer::sum);
                         } else {
-                            seen.add(new long[] {appended, readAt - appended});
+                            seen.add(new LatencyTrace.Alert(appended, readAt - appended, a.getRuleId()));
                         }
                     }
                 }
             }
             // Counted once the warm-up's end is known.
-            for (long[] e : seen) {
-                if (e[0] >= countFrom.get()) {
-                    histogram.recordValue(Math.max(0, e[1]));
+            for (LatencyTrace.Alert e : seen) {
+                if (e.appendedAt() >= countFrom.get()) {
+                    histogram.recordValue(Math.max(0, e.millis()));
                     counted.incrementAndGet();
                 }
             }
