@@ -61,7 +61,12 @@ import org.apache.flink.streaming.api.operators.KeyContext;
  * been written in between.
  * A map state is read entry by entry as entries are asked for (misses are remembered too), and whole
  * only when it is iterated or tested for emptiness; only its entries that were written, read or
- * removed are written back. Map states named in {@code batchedNames} are
+ * removed are written back. What the backend is known not to hold costs it nothing: an entry set
+ * after a read that missed and removed again before the next write (a pattern candidate queued and
+ * done within one interval) is neither put nor deleted, nor is a value never stored cleared; an
+ * entry set and removed without a read is deleted only if the backend has it. On RocksDB every
+ * delete is a tombstone that the checkpoint's flush, compactions and iterations go through.
+ * Map states named in {@code batchedNames} are
  * stored as one value per key ({@link #BATCHED_SUFFIX}): maps that are small per key and iterated or
  * emptied often, for which every RocksDB iteration would be a seek past deleted entries.
  *
@@ -441,13 +446,14 @@ public final class KeyedStateCache implements KeyedStateStore {
         }
 
         void clearIn(Entry e) throws Exception {
-            e.cells[index] = cleared();
+            e.cells[index] = cleared(e.cells[index]);
             changed(e);
         }
 
         abstract Object load() throws Exception;
 
-        abstract Object cleared();
+        /** An empty cell to replace {@code before} (null when the state was not loaded for the key). */
+        abstract Object cleared(Object before);
 
         abstract void write(Object cell) throws Exception;
     }
@@ -455,6 +461,8 @@ public final class KeyedStateCache implements KeyedStateStore {
     private static final class ValueCell<T> {
         T value;
         boolean touched;
+        /** The backend may hold a value for the key: a clear of a value it never had writes nothing. */
+        boolean inBackend;
     }
 
     private final class CachedValue<T> extends Cached implements ValueState<T> {
@@ -475,13 +483,16 @@ public final class KeyedStateCache implements KeyedStateStore {
         Object load() throws Exception {
             ValueCell<T> c = new ValueCell<>();
             c.value = backend.value();
+            c.inBackend = c.value != null;
             return c;
         }
 
         @Override
-        Object cleared() {
+        @SuppressWarnings("unchecked")
+        Object cleared(Object before) {
             ValueCell<T> c = new ValueCell<>();
             c.touched = true;
+            c.inBackend = before == null || ((ValueCell<T>) before).inBackend; // not known: cleared without a read
             return c;
         }
 
@@ -493,10 +504,13 @@ public final class KeyedStateCache implements KeyedStateStore {
                 return;
             }
             if (c.value == null) {
-                backend.clear();
+                if (c.inBackend) {
+                    backend.clear();
+                }
             } else {
                 backend.update(copyOnWrite ? descriptor.getSerializer().copy(c.value) : c.value);
             }
+            c.inBackend = c.value != null;
             c.touched = false;
         }
 
@@ -558,8 +572,22 @@ public final class KeyedStateCache implements KeyedStateStore {
         final Set<K> absent = new HashSet<>();
         final Set<K> written = new HashSet<>();
         final Set<K> removed = new HashSet<>();
+        /**
+         * Entries set here that the backend is known not to hold (set after a read that missed, or
+         * in a map known whole) and not yet written: removed again before the next write (a pattern
+         * candidate queued and done within one checkpoint interval), they cost the backend nothing,
+         * not a put and then a delete. On RocksDB a delete is a tombstone that every later flush,
+         * compaction and iteration of the key goes through.
+         */
+        final Set<K> unstored = new HashSet<>();
+        /** Entries set here without knowing whether the backend held them, and not yet written. */
+        final Set<K> setBlind = new HashSet<>();
+        /** Removed entries of {@code setBlind}: deleted only if the backend turns out to hold them. */
+        final Set<K> removedUnsure = new HashSet<>();
         boolean complete;
         boolean cleared;
+        /** A batched map: the backend may hold a value for the key (a clear of none writes nothing). */
+        boolean wholeInBackend;
     }
 
     private final class CachedMap<K, V> extends Cached implements MapState<K, V> {
@@ -606,16 +634,19 @@ public final class KeyedStateCache implements KeyedStateStore {
                 if (stored != null) {
                     c.map.putAll(stored);
                 }
+                c.wholeInBackend = stored != null;
                 c.complete = true;
             }
             return c;
         }
 
         @Override
-        Object cleared() {
+        @SuppressWarnings("unchecked")
+        Object cleared(Object before) {
             MapCell<K, V> c = new MapCell<>();
             c.cleared = true;
             c.complete = true;
+            c.wholeInBackend = before == null || ((MapCell<K, V>) before).wholeInBackend; // not known: cleared without a read
             return c;
         }
 
@@ -657,19 +688,24 @@ public final class KeyedStateCache implements KeyedStateStore {
             if (wholeBackend != null) {
                 if (c.cleared || !c.written.isEmpty() || !c.removed.isEmpty()) {
                     if (c.map.isEmpty()) {
-                        wholeBackend.clear();
+                        if (c.wholeInBackend) {
+                            wholeBackend.clear();
+                        }
                     } else {
                         HashMap<K, V> copy = new HashMap<>(c.map.size() * 2);
                         c.map.forEach((k, v) -> copy.put(copyOnWrite ? keySerializer.copy(k) : k, stored(v)));
                         wholeBackend.update(copy);
                     }
+                    c.wholeInBackend = !c.map.isEmpty();
                 }
             } else {
                 if (c.cleared) {
                     entryBackend.clear();
                 } else {
                     for (K k : c.removed) {
-                        entryBackend.remove(k);
+                        if (!c.removedUnsure.contains(k) || entryBackend.contains(k)) {
+                            entryBackend.remove(k);
+                        }
                     }
                 }
                 for (K k : c.written) {
@@ -682,6 +718,9 @@ public final class KeyedStateCache implements KeyedStateStore {
             c.cleared = false;
             c.written.clear();
             c.removed.clear();
+            c.unstored.clear();
+            c.setBlind.clear();
+            c.removedUnsure.clear();
         }
 
         private MapCell<K, V> map() throws Exception {
@@ -706,10 +745,21 @@ public final class KeyedStateCache implements KeyedStateStore {
                 remove(key);
                 return;
             }
+            if (!c.map.containsKey(key)) {
+                if (c.removed.remove(key)) {
+                    // The backend holds it, or may (removed blind): this put overwrites it.
+                    if (c.removedUnsure.remove(key)) {
+                        c.setBlind.add(key);
+                    }
+                } else if (c.complete || c.absent.contains(key)) {
+                    c.unstored.add(key);
+                } else {
+                    c.setBlind.add(key);
+                }
+            }
             c.map.put(key, value);
             c.absent.remove(key);
             c.written.add(key);
-            c.removed.remove(key);
             changedCurrent();
         }
 
@@ -725,9 +775,20 @@ public final class KeyedStateCache implements KeyedStateStore {
             MapCell<K, V> c = map();
             c.map.remove(key);
             c.written.remove(key);
-            c.removed.add(key);
             c.absent.add(key);
+            removedFrom(c, key);
             changedCurrent();
+        }
+
+        /** Records a removal for the backend, unless the backend is known not to hold the entry. */
+        private void removedFrom(MapCell<K, V> c, K key) {
+            if (c.unstored.remove(key)) {
+                return;
+            }
+            c.removed.add(key);
+            if (c.setBlind.remove(key)) {
+                c.removedUnsure.add(key);
+            }
         }
 
         @Override
@@ -803,7 +864,7 @@ public final class KeyedStateCache implements KeyedStateStore {
                 public void remove() {
                     it.remove();
                     c.written.remove(lastKey);
-                    c.removed.add(lastKey);
+                    removedFrom(c, lastKey);
                     changed(owner);
                 }
             };

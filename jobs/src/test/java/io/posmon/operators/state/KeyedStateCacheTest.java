@@ -304,4 +304,127 @@ class KeyedStateCacheTest {
             assertThat(h.extractOutputValues()).containsExactly("k1 x=" + restored);
         }
     }
+
+    /** What reached the backend's states, by "state.method" (put, remove, clear, update, contains...). */
+    static final Map<String, Integer> BACKEND_CALLS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The runtime context, with every keyed state it hands out counting the calls made on it. */
+    static org.apache.flink.api.common.functions.RuntimeContext counting(org.apache.flink.api.common.functions.RuntimeContext real) {
+        ClassLoader loader = KeyedStateCacheTest.class.getClassLoader();
+        return (org.apache.flink.api.common.functions.RuntimeContext) java.lang.reflect.Proxy.newProxyInstance(loader,
+                new Class<?>[] {org.apache.flink.api.common.functions.RuntimeContext.class}, (proxy, method, args) -> {
+                    Object state = call(method, real, args);
+                    boolean value = method.getName().equals("getState");
+                    if (!value && !method.getName().equals("getMapState")) {
+                        return state;
+                    }
+                    String name = ((org.apache.flink.api.common.state.StateDescriptor<?, ?>) args[0]).getName();
+                    return java.lang.reflect.Proxy.newProxyInstance(loader,
+                            new Class<?>[] {value ? org.apache.flink.api.common.state.ValueState.class : MapState.class},
+                            (p2, m2, a2) -> {
+                                BACKEND_CALLS.merge(name + "." + m2.getName(), 1, Integer::sum);
+                                return call(m2, state, a2);
+                            });
+                });
+    }
+
+    private static Object call(java.lang.reflect.Method m, Object target, Object[] args) throws Throwable {
+        try {
+            return m.invoke(target, args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    /**
+     * "key:missed:x" reads x (absent), puts it and removes it; "key:blind:x" puts x and removes it
+     * without reading it first; "key:put:x"; "key:get:x"; "key:flag" sets a value state and a batched
+     * map and clears them.
+     */
+    static final class ShortLived extends KeyedProcessFunction<String, String, String>
+            implements StateCachingOperators.CachesKeyedState {
+        private transient KeyedStateCache store;
+        private transient MapState<String, Long> plain;
+        private transient org.apache.flink.api.common.state.ValueState<Long> flag;
+        private transient MapState<String, Long> batched;
+
+        @Override
+        public KeyedStateCache stateCache() {
+            return store;
+        }
+
+        @Override
+        public void open(OpenContext openContext) {
+            store = new KeyedStateCache(counting(getRuntimeContext()), Set.of("batched"), Set.of("plain", "flag", "batched"),
+                    new KeyedStateCache.Limits(100, 0), CLOCK::get);
+            plain = store.getMapState(new MapStateDescriptor<>("plain", Types.STRING, Types.LONG));
+            flag = store.getState(new org.apache.flink.api.common.state.ValueStateDescriptor<>("flag", Types.LONG));
+            batched = store.getMapState(new MapStateDescriptor<>("batched", Types.STRING, Types.LONG));
+        }
+
+        @Override
+        public void processElement(String command, Context ctx, Collector<String> out) throws Exception {
+            try {
+                String[] c = command.split(":");
+                switch (c[1]) {
+                    case "missed" -> {
+                        plain.get(c[2]);
+                        plain.put(c[2], 1L);
+                        plain.remove(c[2]);
+                    }
+                    case "blind" -> {
+                        plain.put(c[2], 1L);
+                        plain.remove(c[2]);
+                    }
+                    case "put" -> plain.put(c[2], 2L);
+                    case "get" -> out.collect(c[2] + "=" + plain.get(c[2]));
+                    case "flag" -> {
+                        flag.value();
+                        flag.update(1L);
+                        flag.clear();
+                        batched.put("a", 1L);
+                        store.clear("batched");
+                    }
+                    default -> throw new IllegalArgumentException(command);
+                }
+            } finally {
+                store.endOfCall();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"hashmap,perCall", "rocksdb,perCall", "hashmap,writeBack", "rocksdb,writeBack"})
+    void anEntrySetAndRemovedBetweenTwoWritesCostsTheBackendNoDelete(String backendName, String mode) throws Exception {
+        KeySelector<String, String> key = s -> s.substring(0, s.indexOf(':'));
+        var operator = mode.equals("perCall") ? new KeyedProcessOperator<>(new ShortLived())
+                : new StateCachingOperators.Keyed<>(new ShortLived());
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(operator, key, Types.STRING)) {
+            h.setStateBackend(backend(backendName));
+            h.open();
+            h.processElement("k1:put:old", 1);
+            h.prepareSnapshotPreBarrier(1);
+            BACKEND_CALLS.clear();
+            h.processElement("k1:missed:x", 1); // known absent: neither put nor removed in the backend
+            h.processElement("k1:flag", 1); // a value and a batched map never stored: no clear
+            h.processElement("k2:blind:y", 1); // not known: the backend is asked, and holds nothing
+            h.prepareSnapshotPreBarrier(2);
+            assertThat(BACKEND_CALLS).as("backend calls").doesNotContainKeys("plain.put", "plain.remove", "flag.update",
+                    "flag.clear", "batched.by-key.update", "batched.by-key.clear");
+            assertThat(BACKEND_CALLS).as("the batched map was read").containsKey("batched.by-key.value");
+            assertThat(BACKEND_CALLS.get("plain.contains")).as("y asked for").isEqualTo(1);
+            BACKEND_CALLS.clear();
+            h.processElement("k3:put:z", 1);
+            h.prepareSnapshotPreBarrier(3);
+            h.processElement("k1:blind:old", 1); // stored before: the backend is told to delete it
+            h.processElement("k3:missed:z", 1); // read, so known stored: deleted without asking
+            h.prepareSnapshotPreBarrier(4);
+            assertThat(BACKEND_CALLS.get("plain.remove")).as("deletes").isEqualTo(2);
+            h.processElement("k1:get:old", 1);
+            h.processElement("k3:get:z", 1);
+            h.processElement("k2:get:y", 1);
+            h.processElement("k1:get:x", 1);
+            assertThat(h.extractOutputValues()).containsExactly("old=null", "z=null", "y=null", "x=null");
+        }
+    }
 }
