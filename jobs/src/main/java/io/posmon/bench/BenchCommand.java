@@ -154,9 +154,10 @@ public final class BenchCommand implements Callable<Integer> {
                                 latencyWarmUp, latencyDuration);
                         LatencyBench.Result r = latency.run(rate, delivery, latencyWarmUp, latencyDuration,
                                 new Sizes(0, latencyMerchants, Math.max(100, latencyMerchants * 25), seed), zone);
-                        out.printf("  sent %,d at %,.0f/s; %d alerts counted (not tied to one transaction: %s): p50 %d ms, p99 %d ms, max %d ms%n",
+                        out.printf("  sent %,d at %,.0f/s; %d alerts counted (not tied to one transaction: %s): p50 %d ms, p99 %d ms, max %d ms; checkpoint pause (sync, median / max): %s%n",
                                 r.sent(), r.achievedRate(), r.alertsCounted(), r.unmatchedByRule(),
-                                r.millis().getValueAtPercentile(50), r.millis().getValueAtPercentile(99), r.millis().getMaxValue());
+                                r.millis().getValueAtPercentile(50), r.millis().getValueAtPercentile(99), r.millis().getMaxValue(),
+                                r.checkpointPauses());
                         results.latency(r);
                     }
                 }

@@ -47,7 +47,7 @@ final class LatencyBench {
 
     /** One paced run's result. */
     record Result(int ratePerSecond, DeliveryGuarantee delivery, long sent, double achievedRate, Histogram millis,
-                  long alertsCounted, Map<String, Integer> unmatchedByRule) {
+                  long alertsCounted, Map<String, Integer> unmatchedByRule, String checkpointPauses) {
     }
 
     /** A transaction ready to send: its key and Avro bytes, and what identifies its alerts. */
@@ -100,10 +100,10 @@ final class LatencyBench {
             Thread.sleep(s.checkpointIntervalMillis + 5_000); // the last alerts' commit
             watcher.stop();
             watching.join();
-            LatencyTrace.write(traceDir, prefix, watcher.seen, cluster.graph(job));
+            String pauses = LatencyTrace.write(traceDir, prefix, watcher.seen, cluster.graph(job));
             double achieved = sent * 1000.0 / Math.max(1, watcher.lastAppend.get() - watcher.firstAppend.get());
             return new Result(rate, delivery, sent, achieved, watcher.histogram, watcher.counted.get(),
-                    Map.copyOf(watcher.unmatched));
+                    Map.copyOf(watcher.unmatched), pauses);
         } finally {
             watcher.stop();
             cluster.cancel(job);

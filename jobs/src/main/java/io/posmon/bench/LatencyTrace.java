@@ -26,7 +26,12 @@ final class LatencyTrace {
     private LatencyTrace() {
     }
 
-    static void write(Path dir, String run, List<Alert> alerts, ArchivedExecutionGraph graph) throws IOException {
+    /**
+     * Writes the run's two files and returns what the keyed operators paused for at the run's
+     * checkpoints: the synchronous part of each subtask's snapshot (median and max), when no
+     * record moves through that subtask.
+     */
+    static String write(Path dir, String run, List<Alert> alerts, ArchivedExecutionGraph graph) throws IOException {
         Files.createDirectories(dir);
         try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(dir.resolve(run + "alerts.csv")))) {
             out.println("appended_at_ms,latency_ms,rule");
@@ -34,6 +39,7 @@ final class LatencyTrace {
                 out.println(a.appendedAt() + "," + a.millis() + "," + a.ruleId());
             }
         }
+        java.util.Map<String, List<Long>> syncByOperator = new java.util.TreeMap<>();
         try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(dir.resolve(run + "checkpoints.csv")))) {
             // Flink's own phases per subtask: start delay (trigger to the barrier reaching the
             // subtask), alignment (waiting for the barrier on every input), sync (the snapshot
@@ -49,6 +55,10 @@ final class LatencyTrace {
                         if (st == null) {
                             continue;
                         }
+                        String operator = v.getName().split(" ")[0];
+                        if (operator.equals("merchant-risk") || operator.equals("pattern-rules")) {
+                            syncByOperator.computeIfAbsent(operator, o -> new java.util.ArrayList<>()).add(st.getSyncCheckpointDuration());
+                        }
                         out.println(cp.getCheckpointId() + "," + cp.getStatus() + "," + cp.getTriggerTimestamp() + ","
                                 + v.getName().replace(',', ';') + "," + st.getSubtaskIndex() + "," + st.getAckTimestamp() + ","
                                 + st.getCheckpointStartDelay() + "," + st.getAlignmentDuration() + ","
@@ -57,5 +67,12 @@ final class LatencyTrace {
                 }
             }
         }
+        StringBuilder pauses = new StringBuilder();
+        syncByOperator.forEach((operator, millis) -> {
+            millis.sort(null);
+            pauses.append(pauses.length() == 0 ? "" : "; ").append(operator).append(' ')
+                    .append(millis.get(millis.size() / 2)).append(" / ").append(millis.get(millis.size() - 1)).append(" ms");
+        });
+        return pauses.length() == 0 ? "-" : pauses.toString();
     }
 }
