@@ -52,6 +52,13 @@ public final class FlinkSetup {
         conf.set(ExecutionOptions.BUFFER_TIMEOUT, s.bufferTimeout);
         // Pattern rules act when the watermark passes a candidate: their alerts wait for the next one.
         conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, s.watermarkInterval);
+        // -Dposmon.rocksdb.log=<dir>: RocksDB's own log (each flush with its entries, deletes and time), to see
+        // what a checkpoint's sync phase flushes (README, Performance). Off by default: RocksDB logs nothing.
+        String rocksLog = System.getProperty("posmon.rocksdb.log");
+        if (rocksLog != null) {
+            conf.set(RocksDBConfigurableOptions.LOG_LEVEL, org.rocksdb.InfoLogLevel.INFO_LEVEL);
+            conf.set(RocksDBConfigurableOptions.LOG_DIR, rocksLog);
+        }
         return conf;
     }
 }
