@@ -4,6 +4,7 @@ package io.posmon.operators;
  * What the per-merchant operator remembers of a transaction it has counted: enough to spot a
  * retransmission of the same transactionId and to undo a sale when its void or reversal arrives.
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(MerchantStateSerialization.SeenTransactionType.class)
 public class SeenTransaction {
     public long eventTime;
     public long amountMinor;

@@ -4,6 +4,7 @@ package io.posmon.operators.checks;
  * Net credit sales of the current and the previous business day: an event a little out of order
  * across local midnight still lands on its own day. Older days are dropped, so state never grows.
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(CheckStateSerialization.DailyLimitStateType.class)
 public class DailyLimitState {
     public int day = Integer.MIN_VALUE;
     public long net;

@@ -4,6 +4,7 @@ package io.posmon.operators.checks;
  * A ring of closed business days, {@code size} long, for the trailing baseline. Read when the hour
  * or day changes, written once a day; never touched by events in between.
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(CheckStateSerialization.VolumeHistoryType.class)
 public class VolumeHistory {
     public int[] days;
     public long[] amount;

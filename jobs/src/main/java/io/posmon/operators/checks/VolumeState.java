@@ -4,6 +4,7 @@ package io.posmon.operators.checks;
  * The current and previous business day of volume, and the baselines computed for the current day
  * and hour (cached so an event reads one small state value, not the history).
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(CheckStateSerialization.VolumeStateType.class)
 public class VolumeState {
     public VolumeDay cur;
     public VolumeDay prev;

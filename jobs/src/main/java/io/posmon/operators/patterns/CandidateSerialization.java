@@ -1,22 +1,22 @@
 package io.posmon.operators.patterns;
 
-import io.posmon.operators.EvidenceItem;
-import io.posmon.schema.CardType;
+import static io.posmon.operators.state.OwnSerializers.readEnum;
+import static io.posmon.operators.state.OwnSerializers.readString;
+import static io.posmon.operators.state.OwnSerializers.writeEnum;
+import static io.posmon.operators.state.OwnSerializers.writeString;
+
+import io.posmon.operators.MerchantStateSerialization;
+import io.posmon.operators.state.OwnSerializers;
 import io.posmon.schema.MerchantScale;
-import io.posmon.schema.TransactionType;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.util.Map;
-import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-import org.apache.flink.types.StringValue;
 
 /**
  * Flink serializers for the pattern candidates, written field by field. Every candidate crosses the
@@ -36,74 +36,11 @@ public final class CandidateSerialization {
 
     // ---- fields
 
-    private static final TransactionType[] TRANSACTION_TYPES = TransactionType.values();
-    private static final CardType[] CARD_TYPES = CardType.values();
     private static final MerchantScale[] SCALES = MerchantScale.values();
-
-    private static void writeString(String s, DataOutputView out) throws IOException {
-        StringValue.writeString(s, out); // null-safe
-    }
-
-    private static String readString(DataInputView in) throws IOException {
-        return StringValue.readString(in);
-    }
-
-    private static void writeEnum(Enum<?> e, DataOutputView out) throws IOException {
-        out.writeByte(e == null ? -1 : e.ordinal());
-    }
-
-    private static <E> E readEnum(E[] values, DataInputView in) throws IOException {
-        int ordinal = in.readByte();
-        return ordinal < 0 ? null : values[ordinal];
-    }
-
-    static void writeEvidence(EvidenceItem e, DataOutputView out) throws IOException {
-        out.writeBoolean(e != null);
-        if (e == null) {
-            return;
-        }
-        writeString(e.transactionId, out);
-        out.writeLong(e.eventTime);
-        out.writeLong(e.amountMinor);
-        writeString(e.currency, out);
-        writeEnum(e.type, out);
-        writeEnum(e.cardType, out);
-        writeString(e.maskedPan, out);
-    }
-
-    static EvidenceItem readEvidence(DataInputView in) throws IOException {
-        if (!in.readBoolean()) {
-            return null;
-        }
-        EvidenceItem e = new EvidenceItem();
-        e.transactionId = readString(in);
-        e.eventTime = in.readLong();
-        e.amountMinor = in.readLong();
-        e.currency = readString(in);
-        e.type = readEnum(TRANSACTION_TYPES, in);
-        e.cardType = readEnum(CARD_TYPES, in);
-        e.maskedPan = readString(in);
-        return e;
-    }
-
-    static EvidenceItem copy(EvidenceItem from) {
-        if (from == null) {
-            return null;
-        }
-        EvidenceItem e = new EvidenceItem();
-        e.transactionId = from.transactionId;
-        e.eventTime = from.eventTime;
-        e.amountMinor = from.amountMinor;
-        e.currency = from.currency;
-        e.type = from.type;
-        e.cardType = from.cardType;
-        e.maskedPan = from.maskedPan;
-        return e;
-    }
 
     static void writeCandidate(PatternCandidate c, DataOutputView out) throws IOException {
         writeString(c.merchantId, out);
-        writeEvidence(c.transaction, out);
+        MerchantStateSerialization.writeEvidence(c.transaction, out);
         writeString(c.merchantName, out);
         writeString(c.mcc, out);
         writeString(c.address, out);
@@ -126,7 +63,7 @@ public final class CandidateSerialization {
     static PatternCandidate readCandidate(DataInputView in) throws IOException {
         PatternCandidate c = new PatternCandidate();
         c.merchantId = readString(in);
-        c.transaction = readEvidence(in);
+        c.transaction = MerchantStateSerialization.readEvidence(in);
         c.merchantName = readString(in);
         c.mcc = readString(in);
         c.address = readString(in);
@@ -150,7 +87,7 @@ public final class CandidateSerialization {
     static PatternCandidate copy(PatternCandidate from) {
         PatternCandidate c = new PatternCandidate();
         c.merchantId = from.merchantId;
-        c.transaction = copy(from.transaction);
+        c.transaction = MerchantStateSerialization.copy(from.transaction);
         c.merchantName = from.merchantName;
         c.mcc = from.mcc;
         c.address = from.address;
@@ -173,35 +110,7 @@ public final class CandidateSerialization {
 
     // ---- serializers
 
-    /** Common parts of a serializer of a mutable class written field by field. */
-    private abstract static class FieldSerializer<T> extends TypeSerializerSingleton<T> {
-        @Override
-        public boolean isImmutableType() {
-            return false;
-        }
-
-        @Override
-        public T copy(T from, T reuse) {
-            return copy(from);
-        }
-
-        @Override
-        public int getLength() {
-            return -1;
-        }
-
-        @Override
-        public T deserialize(T reuse, DataInputView source) throws IOException {
-            return deserialize(source);
-        }
-
-        @Override
-        public void copy(DataInputView source, DataOutputView target) throws IOException {
-            serialize(deserialize(source), target);
-        }
-    }
-
-    public static final class PatternCandidateSerializer extends FieldSerializer<PatternCandidate> {
+    public static final class PatternCandidateSerializer extends OwnSerializers.FieldSerializer<PatternCandidate> {
         private static final long serialVersionUID = 1L;
         public static final PatternCandidateSerializer INSTANCE = new PatternCandidateSerializer();
 
@@ -238,7 +147,7 @@ public final class CandidateSerialization {
         }
     }
 
-    public static final class RuleCandidateSerializer extends FieldSerializer<RuleCandidate> {
+    public static final class RuleCandidateSerializer extends OwnSerializers.FieldSerializer<RuleCandidate> {
         private static final long serialVersionUID = 1L;
         public static final RuleCandidateSerializer INSTANCE = new RuleCandidateSerializer();
 
@@ -282,84 +191,17 @@ public final class CandidateSerialization {
 
     // ---- type information, named by @TypeInfo on the classes
 
-    /** The type information of a class with a serializer of its own. */
-    private static final class OwnSerializerType<T> extends TypeInformation<T> {
-        private static final long serialVersionUID = 1L;
-        private final Class<T> type;
-        private final TypeSerializer<T> serializer;
-
-        OwnSerializerType(Class<T> type, TypeSerializer<T> serializer) {
-            this.type = type;
-            this.serializer = serializer;
-        }
-
-        @Override
-        public boolean isBasicType() {
-            return false;
-        }
-
-        @Override
-        public boolean isTupleType() {
-            return false;
-        }
-
-        @Override
-        public int getArity() {
-            return 1;
-        }
-
-        @Override
-        public int getTotalFields() {
-            return 1;
-        }
-
-        @Override
-        public Class<T> getTypeClass() {
-            return type;
-        }
-
-        @Override
-        public boolean isKeyType() {
-            return false;
-        }
-
-        @Override
-        public TypeSerializer<T> createSerializer(SerializerConfig config) {
-            return serializer;
-        }
-
-        @Override
-        public String toString() {
-            return type.getSimpleName();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof OwnSerializerType<?> other && other.type == type;
-        }
-
-        @Override
-        public int hashCode() {
-            return type.hashCode();
-        }
-
-        @Override
-        public boolean canEqual(Object o) {
-            return o instanceof OwnSerializerType;
-        }
-    }
-
     public static final class PatternCandidateTypeFactory extends TypeInfoFactory<PatternCandidate> {
         @Override
         public TypeInformation<PatternCandidate> createTypeInfo(Type t, Map<String, TypeInformation<?>> generics) {
-            return new OwnSerializerType<>(PatternCandidate.class, PatternCandidateSerializer.INSTANCE);
+            return new OwnSerializers.Type<>(PatternCandidate.class, PatternCandidateSerializer.INSTANCE);
         }
     }
 
     public static final class RuleCandidateTypeFactory extends TypeInfoFactory<RuleCandidate> {
         @Override
         public TypeInformation<RuleCandidate> createTypeInfo(Type t, Map<String, TypeInformation<?>> generics) {
-            return new OwnSerializerType<>(RuleCandidate.class, RuleCandidateSerializer.INSTANCE);
+            return new OwnSerializers.Type<>(RuleCandidate.class, RuleCandidateSerializer.INSTANCE);
         }
     }
 }

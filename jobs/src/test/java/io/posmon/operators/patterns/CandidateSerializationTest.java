@@ -1,5 +1,6 @@
 package io.posmon.operators.patterns;
 
+import static io.posmon.testing.SerializerRoundTrip.roundTrip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.posmon.operators.AlertFactory;
@@ -9,9 +10,6 @@ import io.posmon.testing.Tx;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
-import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.core.memory.DataInputDeserializer;
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
 /** The candidates' own serializers keep every field, nulls included, and are the ones Flink picks. */
@@ -39,24 +37,6 @@ class CandidateSerializationTest {
         PatternCandidate c = new PatternCandidate();
         c.merchantId = "M2";
         return new RuleCandidate("rule@v1|M2|", 0, c);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> T roundTrip(TypeSerializer<T> serializer, T value) throws Exception {
-        DataOutputSerializer out = new DataOutputSerializer(64);
-        serializer.serialize(value, out);
-        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
-        T read = serializer.deserialize(in);
-        assertThat(in.available()).isZero();
-        // The serializer restored from its snapshot (as after a restart) reads what it wrote.
-        DataOutputSerializer snapshot = new DataOutputSerializer(64);
-        TypeSerializerSnapshot.writeVersionedSnapshot(snapshot, serializer.snapshotConfiguration());
-        TypeSerializer<T> restored = (TypeSerializer<T>) TypeSerializerSnapshot.readVersionedSnapshot(
-                new DataInputDeserializer(snapshot.getCopyOfBuffer()), CandidateSerializationTest.class.getClassLoader())
-                .restoreSerializer();
-        assertThat(restored.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
-                .usingRecursiveComparison().isEqualTo(read);
-        return read;
     }
 
     @Test

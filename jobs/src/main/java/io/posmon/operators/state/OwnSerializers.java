@@ -1,0 +1,261 @@
+package io.posmon.operators.state;
+
+import java.io.IOException;
+import java.util.Map;
+import org.apache.flink.api.common.serialization.SerializerConfig;
+import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+import org.apache.flink.types.StringValue;
+
+/**
+ * The parts shared by the engine's hand-written Flink serializers (pattern candidates, the merchant
+ * operator's state): Flink's POJO serializer reads and writes every field by reflection, with a null
+ * flag per field and fixed-width numbers, which showed in the operators' profiles and in the size of
+ * their state. A class names its serializer with {@code @TypeInfo} and a factory returning an
+ * {@link Type}, so every {@code TypeInformation.of} of it (network, state descriptors built from the
+ * class, flink-cep's shared buffer) uses it.
+ */
+public final class OwnSerializers {
+
+    private OwnSerializers() {
+    }
+
+    /** A serializer of a mutable class written field by field: no reuse, no fixed length. */
+    public abstract static class FieldSerializer<T> extends TypeSerializerSingleton<T> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public boolean isImmutableType() {
+            return false;
+        }
+
+        @Override
+        public T copy(T from, T reuse) {
+            return copy(from);
+        }
+
+        @Override
+        public int getLength() {
+            return -1;
+        }
+
+        @Override
+        public T deserialize(T reuse, DataInputView source) throws IOException {
+            return deserialize(source);
+        }
+
+        @Override
+        public void copy(DataInputView source, DataOutputView target) throws IOException {
+            serialize(deserialize(source), target);
+        }
+
+        /** The version of the bytes this serializer writes; a change of layout must raise it. */
+        protected int layoutVersion() {
+            return 1;
+        }
+
+        @Override
+        public TypeSerializerSnapshot<T> snapshotConfiguration() {
+            return new LayoutSnapshot<>(getClass().getName(), layoutVersion());
+        }
+    }
+
+    /**
+     * The snapshot of a {@link FieldSerializer}: its class and layout version. A checkpoint written
+     * with another serializer (Flink's POJO serializer before the class had its own) or another layout
+     * is refused as incompatible at restore, rather than read wrongly.
+     */
+    public static final class LayoutSnapshot<T> implements TypeSerializerSnapshot<T> {
+        private String serializerClass;
+        private int layout;
+
+        /** For Flink, which creates the snapshot by reflection before {@link #readSnapshot}. */
+        public LayoutSnapshot() {
+        }
+
+        LayoutSnapshot(String serializerClass, int layout) {
+            this.serializerClass = serializerClass;
+            this.layout = layout;
+        }
+
+        @Override
+        public int getCurrentVersion() {
+            return 1;
+        }
+
+        @Override
+        public void writeSnapshot(DataOutputView out) throws IOException {
+            out.writeUTF(serializerClass);
+            out.writeInt(layout);
+        }
+
+        @Override
+        public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader) throws IOException {
+            serializerClass = in.readUTF();
+            layout = in.readInt();
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public TypeSerializer<T> restoreSerializer() {
+            try {
+                return (TypeSerializer<T>) Class.forName(serializerClass, true, OwnSerializers.class.getClassLoader())
+                        .getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("the serializer " + serializerClass + " of a checkpoint cannot be created", e);
+            }
+        }
+
+        @Override
+        public TypeSerializerSchemaCompatibility<T> resolveSchemaCompatibility(TypeSerializerSnapshot<T> old) {
+            return old instanceof LayoutSnapshot<T> o && o.serializerClass.equals(serializerClass) && o.layout == layout
+                    ? TypeSerializerSchemaCompatibility.compatibleAsIs()
+                    : TypeSerializerSchemaCompatibility.incompatible();
+        }
+    }
+
+    /** Names a class's own serializer: a subclass per class, given to {@code @TypeInfo}. */
+    public abstract static class Factory<T> extends TypeInfoFactory<T> {
+        private final Class<T> type;
+        private final TypeSerializer<T> serializer;
+
+        protected Factory(Class<T> type, TypeSerializer<T> serializer) {
+            this.type = type;
+            this.serializer = serializer;
+        }
+
+        @Override
+        public TypeInformation<T> createTypeInfo(java.lang.reflect.Type t, Map<String, TypeInformation<?>> generics) {
+            return new Type<>(type, serializer);
+        }
+    }
+
+    /** The type information of a class with a serializer of its own. */
+    public static final class Type<T> extends TypeInformation<T> {
+        private static final long serialVersionUID = 1L;
+        private final Class<T> type;
+        private final TypeSerializer<T> serializer;
+
+        public Type(Class<T> type, TypeSerializer<T> serializer) {
+            this.type = type;
+            this.serializer = serializer;
+        }
+
+        @Override
+        public boolean isBasicType() {
+            return false;
+        }
+
+        @Override
+        public boolean isTupleType() {
+            return false;
+        }
+
+        @Override
+        public int getArity() {
+            return 1;
+        }
+
+        @Override
+        public int getTotalFields() {
+            return 1;
+        }
+
+        @Override
+        public Class<T> getTypeClass() {
+            return type;
+        }
+
+        @Override
+        public boolean isKeyType() {
+            return false;
+        }
+
+        @Override
+        public TypeSerializer<T> createSerializer(SerializerConfig config) {
+            return serializer;
+        }
+
+        @Override
+        public String toString() {
+            return type.getSimpleName();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Type<?> other && other.type == type;
+        }
+
+        @Override
+        public int hashCode() {
+            return type.hashCode();
+        }
+
+        @Override
+        public boolean canEqual(Object o) {
+            return o instanceof Type;
+        }
+    }
+
+    // ---- fields
+
+    public static void writeString(String s, DataOutputView out) throws IOException {
+        StringValue.writeString(s, out); // null-safe
+    }
+
+    public static String readString(DataInputView in) throws IOException {
+        return StringValue.readString(in);
+    }
+
+    public static void writeEnum(Enum<?> e, DataOutputView out) throws IOException {
+        out.writeByte(e == null ? -1 : e.ordinal());
+    }
+
+    public static <E> E readEnum(E[] values, DataInputView in) throws IOException {
+        int ordinal = in.readByte();
+        return ordinal < 0 ? null : values[ordinal];
+    }
+
+    /**
+     * A long in 1-10 bytes, small magnitudes first (zigzag, then 7 bits a byte, as protobuf and Avro
+     * do): amounts in minor units, counts and day numbers mostly take 1-4 bytes instead of 8.
+     */
+    public static void writeVarLong(long v, DataOutputView out) throws IOException {
+        long z = (v << 1) ^ (v >> 63);
+        while ((z & ~0x7FL) != 0) {
+            out.writeByte((int) ((z & 0x7F) | 0x80));
+            z >>>= 7;
+        }
+        out.writeByte((int) z);
+    }
+
+    public static long readVarLong(DataInputView in) throws IOException {
+        long z = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            int b = in.readUnsignedByte();
+            z |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return (z >>> 1) ^ -(z & 1);
+            }
+        }
+        throw new IOException("a variable-length number longer than 10 bytes: the data is corrupt");
+    }
+
+    public static void writeVarInt(int v, DataOutputView out) throws IOException {
+        writeVarLong(v, out);
+    }
+
+    public static int readVarInt(DataInputView in) throws IOException {
+        long v = readVarLong(in);
+        if (v != (int) v) {
+            throw new IOException("a number out of int range where an int was written: the data is corrupt");
+        }
+        return (int) v;
+    }
+}
