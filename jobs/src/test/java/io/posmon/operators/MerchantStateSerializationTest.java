@@ -11,6 +11,8 @@ import io.posmon.operators.checks.DailyLimitState;
 import io.posmon.operators.checks.VolumeDay;
 import io.posmon.operators.checks.VolumeHistory;
 import io.posmon.operators.checks.VolumeState;
+import io.posmon.operators.contribution.ContributionStateSerialization;
+import io.posmon.operators.contribution.SaleMemo;
 import io.posmon.operators.state.OwnSerializers;
 import io.posmon.testing.Tx;
 import java.io.IOException;
@@ -26,9 +28,10 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
- * The merchant operator's and the keyed checks' own serializers: Flink picks them for the state
- * descriptors the operators declare, they keep every field at the ends of its range, the volume
- * history is written compactly, and a checkpoint from another serializer is refused.
+ * The own serializers of the state of the merchant operator, the keyed checks and the contribution
+ * operators: Flink picks them for the state descriptors the operators declare, they keep every
+ * field at the ends of its range, the volume history is written compactly, and a checkpoint from
+ * another serializer is refused.
  */
 class MerchantStateSerializationTest {
 
@@ -48,6 +51,25 @@ class MerchantStateSerializationTest {
         assertThat(serializerOf(DailyLimitState.class)).isInstanceOf(CheckStateSerialization.DailyLimitStateSerializer.class);
         assertThat(TypeInformation.of(SeenTransaction.class).createSerializer(new SerializerConfigImpl()))
                 .isInstanceOf(MerchantStateSerialization.SeenTransactionSerializer.class);
+    }
+
+    @Test
+    void salesKeptForRefundsKeepEveryField() throws Exception {
+        TypeSerializer<SaleMemo> s = serializerOf(SaleMemo.class);
+        assertThat(s).isInstanceOf(ContributionStateSerialization.SaleMemoSerializer.class);
+        SaleMemo m = new SaleMemo();
+        assertThat(roundTrip(s, m)).usingRecursiveComparison().isEqualTo(m); // no MCC group
+        m.eventTime = Tx.local("2026-11-23T10:00:00").toEpochMilli();
+        m.remainingMinor = Long.MAX_VALUE;
+        m.instalment = true;
+        m.feeRateBps = 60;
+        m.mccGroup = "JEWELRY_LUXURY";
+        assertThat(roundTrip(s, m)).usingRecursiveComparison().isEqualTo(m);
+        m.remainingMinor = 1_888_00;
+        m.eligible = true;
+        m.instalment = false;
+        assertThat(s.copy(m)).usingRecursiveComparison().isEqualTo(m).isNotSameAs(m);
+        assertThat(bytes(s, m)).hasSizeLessThanOrEqualTo(12 + 1 + "JEWELRY_LUXURY".length());
     }
 
     @Test
