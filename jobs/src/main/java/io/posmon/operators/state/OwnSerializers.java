@@ -8,6 +8,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -67,9 +68,9 @@ public final class OwnSerializers {
     }
 
     /**
-     * The snapshot of a {@link FieldSerializer}: its class and layout version. A checkpoint written
-     * with another serializer (Flink's POJO serializer before the class had its own) or another layout
-     * is refused as incompatible at restore, rather than read wrongly.
+     * The snapshot of a {@link FieldSerializer}: its class and layout version. State written by Flink's
+     * POJO serializer for the same class is migrated at restore; any other serializer or layout is
+     * refused as incompatible, rather than read wrongly.
      */
     public static final class LayoutSnapshot<T> implements TypeSerializerSnapshot<T> {
         private String serializerClass;
@@ -114,9 +115,19 @@ public final class OwnSerializers {
 
         @Override
         public TypeSerializerSchemaCompatibility<T> resolveSchemaCompatibility(TypeSerializerSnapshot<T> old) {
-            return old instanceof LayoutSnapshot<T> o && o.serializerClass.equals(serializerClass) && o.layout == layout
-                    ? TypeSerializerSchemaCompatibility.compatibleAsIs()
-                    : TypeSerializerSchemaCompatibility.incompatible();
+            if (old instanceof LayoutSnapshot<T> o && o.serializerClass.equals(serializerClass) && o.layout == layout) {
+                return TypeSerializerSchemaCompatibility.compatibleAsIs();
+            }
+            // State written by Flink's POJO serializer before the class had its own (savepoints before
+            // 2026-12-02): the backend reads each value with the old serializer and writes it with this one.
+            if (old instanceof PojoSerializerSnapshot<T> && sameClass(old.restoreSerializer(), restoreSerializer())) {
+                return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
+            }
+            return TypeSerializerSchemaCompatibility.incompatible();
+        }
+
+        private static boolean sameClass(TypeSerializer<?> a, TypeSerializer<?> b) {
+            return a.createInstance().getClass() == b.createInstance().getClass();
         }
     }
 

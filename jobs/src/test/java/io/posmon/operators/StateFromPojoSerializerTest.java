@@ -1,0 +1,136 @@
+package io.posmon.operators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.posmon.operators.checks.VolumeHistory;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.api.java.typeutils.PojoField;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.api.java.typeutils.TypeExtractor;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A savepoint taken before the state classes had their own serializers holds their values in
+ * Flink's POJO format; restored by this version, each value is read with the POJO serializer and
+ * written with the new one (a value state and a map state, on both backends).
+ */
+class StateFromPojoSerializerTest {
+
+    /** Flink's POJO type of a class, as the type extractor built it before the class named its own serializer. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static <T> TypeInformation<T> pojo(Class<T> type) {
+        List<PojoField> fields = new ArrayList<>();
+        for (Field f : type.getFields()) {
+            if (!Modifier.isStatic(f.getModifiers())) {
+                fields.add(new PojoField(f, (TypeInformation) TypeExtractor.createTypeInfo(f.getGenericType())));
+            }
+        }
+        return new PojoTypeInfo<>(type, fields);
+    }
+
+    /** Keeps a volume history and a seen transaction per key, with the types it is given; "show" prints them. */
+    static final class Keeper extends KeyedProcessFunction<String, String, String> {
+        private final boolean asPojo;
+        private transient ValueState<VolumeHistory> history;
+        private transient MapState<String, SeenTransaction> seen;
+
+        Keeper(boolean asPojo) {
+            this.asPojo = asPojo;
+        }
+
+        @Override
+        public void open(OpenContext openContext) {
+            history = getRuntimeContext().getState(asPojo
+                    ? new ValueStateDescriptor<>("volume-jump/history", pojo(VolumeHistory.class))
+                    : new ValueStateDescriptor<>("volume-jump/history", VolumeHistory.class));
+            seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen", Types.STRING,
+                    asPojo ? pojo(SeenTransaction.class) : TypeInformation.of(SeenTransaction.class)));
+        }
+
+        @Override
+        public void processElement(String command, Context ctx, Collector<String> out) throws Exception {
+            if (command.endsWith(":keep")) {
+                VolumeHistory h = new VolumeHistory();
+                h.days = new int[] {20_415, Integer.MIN_VALUE, 20_414};
+                h.amount = new long[] {1_888_00, 0, -5};
+                h.count = new int[] {3, 0, 1};
+                h.hourAmount = new long[3 * 24];
+                h.hourCount = new int[3 * 24];
+                h.hourAmount[10] = 1_888_00;
+                h.hourCount[10] = 3;
+                h.hourAmount[2 * 24 + 23] = -5;
+                h.hourCount[2 * 24 + 23] = 1;
+                history.update(h);
+                SeenTransaction t = new SeenTransaction();
+                t.eventTime = 1_795_000_000_000L;
+                t.amountMinor = 1_888_00;
+                t.businessDay = 20_415;
+                t.creditSale = true;
+                seen.put("T1", t);
+            } else {
+                VolumeHistory h = history.value();
+                SeenTransaction t = seen.get("T1");
+                out.collect(Arrays.toString(h.days) + Arrays.toString(h.amount) + Arrays.toString(h.count)
+                        + " hours " + h.hourAmount[10] + "/" + h.hourCount[10] + "," + h.hourAmount[71] + "/" + h.hourCount[71]
+                        + " seen " + t.eventTime + "," + t.amountMinor + "," + t.businessDay + "," + t.creditSale + "," + t.undone);
+            }
+        }
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, String, String> harness(boolean asPojo, String backend)
+            throws Exception {
+        KeySelector<String, String> key = s -> s.substring(0, s.indexOf(':'));
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new Keeper(asPojo)), key, Types.STRING);
+        StateBackend b = backend.equals("rocksdb") ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
+        h.setStateBackend(b);
+        return h;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rocksdb", "hashmap"})
+    void valuesWrittenByThePojoSerializerAreReadAfterTheRestore(String backend) throws Exception {
+        OperatorSubtaskState savepoint;
+        try (var h = harness(true, backend)) {
+            h.open();
+            h.processElement("k1:keep", 1);
+            savepoint = h.snapshot(1, 1);
+        }
+        try (var h = harness(false, backend)) {
+            h.initializeState(savepoint);
+            h.open();
+            h.processElement("k1:show", 2);
+            assertThat(h.extractOutputValues()).containsExactly("[20415, -2147483648, 20414][188800, 0, -5][3, 0, 1]"
+                    + " hours 188800/3,-5/1 seen 1795000000000,188800,20415,true,false");
+            // And what the restored job writes from now on is read back by the next restore.
+            h.processElement("k1:keep", 3);
+            savepoint = h.snapshot(2, 2);
+        }
+        try (var h = harness(false, backend)) {
+            h.initializeState(savepoint);
+            h.open();
+            h.processElement("k1:show", 4);
+            assertThat(h.extractOutputValues()).hasSize(1).first().asString().startsWith("[20415, -2147483648, 20414]");
+        }
+    }
+}
