@@ -3,6 +3,11 @@ package io.posmon.operators;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.posmon.operators.checks.VolumeHistory;
+import io.posmon.operators.patterns.PatternCandidate;
+import io.posmon.operators.patterns.RuleCandidate;
+import io.posmon.schema.MerchantScale;
+import io.posmon.testing.Merchants;
+import io.posmon.testing.Tx;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -13,6 +18,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -33,17 +39,24 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * A savepoint taken before the state classes had their own serializers holds their values in
  * Flink's POJO format; restored by this version, each value is read with the POJO serializer and
- * written with the new one (a value state and a map state, on both backends).
+ * written with the new one (a value state, a map state and the pattern operator's queue of
+ * candidates, on both backends).
  */
 class StateFromPojoSerializerTest {
 
-    /** Flink's POJO type of a class, as the type extractor built it before the class named its own serializer. */
+    /**
+     * Flink's POJO type of a class, as the type extractor built it before the class named its own
+     * serializer: so are its fields of such classes (a candidate's evidence, a rule candidate's candidate).
+     */
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static <T> TypeInformation<T> pojo(Class<T> type) {
         List<PojoField> fields = new ArrayList<>();
         for (Field f : type.getFields()) {
             if (!Modifier.isStatic(f.getModifiers())) {
-                fields.add(new PojoField(f, (TypeInformation) TypeExtractor.createTypeInfo(f.getGenericType())));
+                TypeInformation<?> t = f.getType().isAnnotationPresent(TypeInfo.class)
+                        ? pojo(f.getType())
+                        : TypeExtractor.createTypeInfo(f.getGenericType());
+                fields.add(new PojoField(f, (TypeInformation) t));
             }
         }
         return new PojoTypeInfo<>(type, fields);
@@ -54,6 +67,7 @@ class StateFromPojoSerializerTest {
         private final boolean asPojo;
         private transient ValueState<VolumeHistory> history;
         private transient MapState<String, SeenTransaction> seen;
+        private transient MapState<Long, List<RuleCandidate>> queue;
 
         Keeper(boolean asPojo) {
             this.asPojo = asPojo;
@@ -66,6 +80,9 @@ class StateFromPojoSerializerTest {
                     : new ValueStateDescriptor<>("volume-jump/history", VolumeHistory.class));
             seen = getRuntimeContext().getMapState(new MapStateDescriptor<>("seen", Types.STRING,
                     asPojo ? pojo(SeenTransaction.class) : TypeInformation.of(SeenTransaction.class)));
+            // As the pattern operator's queue of candidates waiting for the watermark.
+            queue = getRuntimeContext().getMapState(new MapStateDescriptor<>("candidates-by-time", Types.LONG,
+                    Types.LIST(asPojo ? pojo(RuleCandidate.class) : TypeInformation.of(RuleCandidate.class))));
         }
 
         @Override
@@ -88,12 +105,21 @@ class StateFromPojoSerializerTest {
                 t.businessDay = 20_415;
                 t.creditSale = true;
                 seen.put("T1", t);
+                PatternCandidate c = PatternCandidate.of(Tx.credit("T1", "M1", "2026-11-23T10:00:00", 800_000),
+                        AlertFactory.snapshot("M1", Merchants.profile("M1", "5944", MerchantScale.MEDIUM).build()));
+                c.customerId = "C1";
+                c.hourOfDay = 10;
+                queue.put(t.eventTime, List.of(new RuleCandidate("many-cards@v1|M1|C1", 7, c)));
             } else {
                 VolumeHistory h = history.value();
                 SeenTransaction t = seen.get("T1");
+                RuleCandidate c = queue.get(1_795_000_000_000L).get(0);
                 out.collect(Arrays.toString(h.days) + Arrays.toString(h.amount) + Arrays.toString(h.count)
                         + " hours " + h.hourAmount[10] + "/" + h.hourCount[10] + "," + h.hourAmount[71] + "/" + h.hourCount[71]
-                        + " seen " + t.eventTime + "," + t.amountMinor + "," + t.businessDay + "," + t.creditSale + "," + t.undone);
+                        + " seen " + t.eventTime + "," + t.amountMinor + "," + t.businessDay + "," + t.creditSale + "," + t.undone
+                        + " queued " + c.routeKey + "," + c.rulesSequence + "," + c.candidate.customerId + ","
+                        + c.candidate.hourOfDay + "," + c.candidate.transaction.transactionId + ","
+                        + c.candidate.transaction.amountMinor + "," + c.candidate.scale);
             }
         }
     }
@@ -121,7 +147,8 @@ class StateFromPojoSerializerTest {
             h.open();
             h.processElement("k1:show", 2);
             assertThat(h.extractOutputValues()).containsExactly("[20415, -2147483648, 20414][188800, 0, -5][3, 0, 1]"
-                    + " hours 188800/3,-5/1 seen 1795000000000,188800,20415,true,false");
+                    + " hours 188800/3,-5/1 seen 1795000000000,188800,20415,true,false"
+                    + " queued many-cards@v1|M1|C1,7,C1,10,T1,800000,MEDIUM");
             // And what the restored job writes from now on is read back by the next restore.
             h.processElement("k1:keep", 3);
             savepoint = h.snapshot(2, 2);

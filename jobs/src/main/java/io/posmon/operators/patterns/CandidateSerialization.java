@@ -14,6 +14,7 @@ import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -27,7 +28,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * of them (network, state, flink-cep's shared buffer) uses them.
  *
  * <p>The layout is versioned by the serializer snapshots; state written by the POJO serializer
- * (before 2026-12-01) is not read by these (see README, Known limits).
+ * (before 2026-12-01) is migrated at restore ({@link OwnSerializers#migratedFromPojo}).
  */
 public final class CandidateSerialization {
 
@@ -145,6 +146,12 @@ public final class CandidateSerialization {
         public PatternCandidateSnapshot() {
             super(() -> PatternCandidateSerializer.INSTANCE);
         }
+
+        @Override
+        public TypeSerializerSchemaCompatibility<PatternCandidate> resolveSchemaCompatibility(TypeSerializerSnapshot<PatternCandidate> old) {
+            TypeSerializerSchemaCompatibility<PatternCandidate> same = super.resolveSchemaCompatibility(old);
+            return same.isCompatibleAsIs() ? same : OwnSerializers.migratedFromPojo(old, PatternCandidateSerializer.INSTANCE);
+        }
     }
 
     public static final class RuleCandidateSerializer extends OwnSerializers.FieldSerializer<RuleCandidate> {
@@ -186,6 +193,12 @@ public final class CandidateSerialization {
     public static final class RuleCandidateSnapshot extends SimpleTypeSerializerSnapshot<RuleCandidate> {
         public RuleCandidateSnapshot() {
             super(() -> RuleCandidateSerializer.INSTANCE);
+        }
+
+        @Override
+        public TypeSerializerSchemaCompatibility<RuleCandidate> resolveSchemaCompatibility(TypeSerializerSnapshot<RuleCandidate> old) {
+            TypeSerializerSchemaCompatibility<RuleCandidate> same = super.resolveSchemaCompatibility(old);
+            return same.isCompatibleAsIs() ? same : OwnSerializers.migratedFromPojo(old, RuleCandidateSerializer.INSTANCE);
         }
     }
 

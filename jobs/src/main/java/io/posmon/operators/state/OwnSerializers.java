@@ -118,17 +118,22 @@ public final class OwnSerializers {
             if (old instanceof LayoutSnapshot<T> o && o.serializerClass.equals(serializerClass) && o.layout == layout) {
                 return TypeSerializerSchemaCompatibility.compatibleAsIs();
             }
-            // State written by Flink's POJO serializer before the class had its own (savepoints before
-            // 2026-12-02): the backend reads each value with the old serializer and writes it with this one.
-            if (old instanceof PojoSerializerSnapshot<T> && sameClass(old.restoreSerializer(), restoreSerializer())) {
-                return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
-            }
-            return TypeSerializerSchemaCompatibility.incompatible();
+            return migratedFromPojo(old, restoreSerializer());
         }
+    }
 
-        private static boolean sameClass(TypeSerializer<?> a, TypeSerializer<?> b) {
-            return a.createInstance().getClass() == b.createInstance().getClass();
+    /**
+     * State written by Flink's POJO serializer before the class had a serializer of its own
+     * (savepoints of earlier versions) is compatible after migration: the backend reads each value
+     * with the old serializer and writes it with {@code now}. Anything else is incompatible.
+     */
+    public static <T> TypeSerializerSchemaCompatibility<T> migratedFromPojo(TypeSerializerSnapshot<T> old,
+                                                                            TypeSerializer<T> now) {
+        if (old instanceof PojoSerializerSnapshot<T>
+                && old.restoreSerializer().createInstance().getClass() == now.createInstance().getClass()) {
+            return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
         }
+        return TypeSerializerSchemaCompatibility.incompatible();
     }
 
     /** Names a class's own serializer: a subclass per class, given to {@code @TypeInfo}. */
