@@ -165,7 +165,7 @@ class MerchantStateSerializationTest {
         TypeSerializer<VolumeHistory> s = serializerOf(VolumeHistory.class);
         VolumeHistory h = emptyHistory(28);
         byte[] empty = bytes(s, h);
-        assertThat(empty).hasSizeLessThanOrEqualTo(1 + 28); // the length, then one header byte a day
+        assertThat(empty).hasSizeLessThanOrEqualTo(2 + 28); // the lengths, then one header byte a day
         assertThat(roundTrip(s, h)).usingRecursiveComparison().isEqualTo(h);
 
         // A month of a merchant selling 12 hours a day, about 5,000.00 an hour: fixed-width it is
@@ -187,6 +187,27 @@ class MerchantStateSerializationTest {
         VolumeHistory copy = s.copy(h);
         assertThat(copy).usingRecursiveComparison().isEqualTo(h);
         assertThat(copy.hourAmount).isNotSameAs(h.hourAmount);
+    }
+
+    @Test
+    void aHistoryCutShortOrWithBytesTooManyIsRefused() throws Exception {
+        TypeSerializer<VolumeHistory> s = serializerOf(VolumeHistory.class);
+        VolumeHistory h = emptyHistory(28);
+        put(h, day(20_400, 12, 500_000));
+        byte[] written = bytes(s, h);
+        byte[] cut = Arrays.copyOf(written, written.length - 1);
+        assertThatThrownBy(() -> s.deserialize(new DataInputDeserializer(cut))).isInstanceOf(IOException.class);
+        // A length that says one byte more than the fields take (the next byte of the input read as part of it).
+        DataInputDeserializer original = new DataInputDeserializer(written);
+        int length = OwnSerializers.readVarInt(original);
+        byte[] body = new byte[length];
+        original.readFully(body);
+        DataOutputSerializer longer = new DataOutputSerializer(64);
+        OwnSerializers.writeVarInt(length + 1, longer);
+        longer.write(body);
+        longer.writeByte(0);
+        assertThatThrownBy(() -> s.deserialize(new DataInputDeserializer(longer.getCopyOfBuffer())))
+                .isInstanceOf(IOException.class).hasMessageContaining("corrupt");
     }
 
     @Test

@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.posmon.operators.checks.VolumeHistory;
 import io.posmon.operators.patterns.PatternCandidate;
 import io.posmon.operators.patterns.RuleCandidate;
+import io.posmon.operators.state.OwnSerializers;
 import io.posmon.schema.MerchantScale;
 import io.posmon.testing.Merchants;
 import io.posmon.testing.Tx;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -18,13 +16,9 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
-import org.apache.flink.api.java.typeutils.PojoField;
-import org.apache.flink.api.java.typeutils.PojoTypeInfo;
-import org.apache.flink.api.java.typeutils.TypeExtractor;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
@@ -44,22 +38,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class StateFromPojoSerializerTest {
 
-    /**
-     * Flink's POJO type of a class, as the type extractor built it before the class named its own
-     * serializer: so are its fields of such classes (a candidate's evidence, a rule candidate's candidate).
-     */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private static <T> TypeInformation<T> pojo(Class<T> type) {
-        List<PojoField> fields = new ArrayList<>();
-        for (Field f : type.getFields()) {
-            if (!Modifier.isStatic(f.getModifiers())) {
-                TypeInformation<?> t = f.getType().isAnnotationPresent(TypeInfo.class)
-                        ? pojo(f.getType())
-                        : TypeExtractor.createTypeInfo(f.getGenericType());
-                fields.add(new PojoField(f, (TypeInformation) t));
-            }
-        }
-        return new PojoTypeInfo<>(type, fields);
+        return OwnSerializers.pojoTypeOf(type);
     }
 
     /** Keeps a volume history and a seen transaction per key, with the types it is given; "show" prints them. */

@@ -1,10 +1,14 @@
 package io.posmon.bench.jmh;
 
+import io.posmon.operators.SeenTransaction;
 import io.posmon.operators.TransactionContext;
+import io.posmon.operators.checks.VolumeHistory;
 import io.posmon.operators.contribution.SpendEvent;
 import io.posmon.operators.patterns.CompiledPattern;
 import io.posmon.operators.patterns.PatternCandidate;
 import io.posmon.operators.patterns.RuleCandidate;
+import io.posmon.operators.state.OwnSerializers;
+import io.posmon.schema.CardType;
 import io.posmon.schema.MerchantProfile;
 import io.posmon.schema.PosTransaction;
 import java.util.ArrayList;
@@ -40,8 +44,13 @@ import org.openjdk.jmh.annotations.Warmup;
  *       the keyBy(merchant) into the merchant operator (a tag byte and the Avro record);</li>
  *   <li>{@code SpendEvent}: the POJO the merchant operator sends to the contribution operators
  *       (keyBy customer and keyBy merchant);</li>
- *   <li>{@code RuleCandidate}: the POJO it sends to the pattern operator (keyBy rule and partition).</li>
+ *   <li>{@code RuleCandidate}: what it sends to the pattern operator (keyBy rule and partition).</li>
  * </ul>
+ * and two values of the merchant operator's state, written at checkpoints and read when a merchant
+ * comes back into the cache, with their own serializers and (suffix {@code -pojo}) with Flink's
+ * POJO serializer they replaced: {@code SeenTransaction} (a dedupe id's value) and
+ * {@code VolumeHistory} (the volume rule's 28 days, here of merchants selling 12 hours a day,
+ * with amounts and counts taken from the workload's transactions).
  * Records are made from the workload as the merchant operator makes them. {@code serialize} writes
  * one record into a reused buffer; {@code roundTrip} also reads it back into a new object, what the
  * receiving task does; {@code copy} is what a chained operator does to each record when object
@@ -55,7 +64,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class FlinkSerializerBenchmark {
 
-    @Param({"PosTransaction", "MerchantEvent", "SpendEvent", "RuleCandidate"})
+    @Param({"PosTransaction", "MerchantEvent", "SpendEvent", "RuleCandidate",
+            "SeenTransaction", "SeenTransaction-pojo", "VolumeHistory", "VolumeHistory-pojo"})
     public String record;
 
     private TypeSerializer<Object> serializer;
@@ -112,6 +122,42 @@ public class FlinkSerializerBenchmark {
                             made.add(new RuleCandidate(p.routeKey(candidate), 1, candidate));
                         }
                     }
+                }
+            }
+            case "SeenTransaction", "SeenTransaction-pojo" -> {
+                type = record.endsWith("-pojo") ? OwnSerializers.pojoTypeOf(SeenTransaction.class)
+                        : TypeInformation.of(SeenTransaction.class);
+                for (PosTransaction tx : w.transactions) {
+                    SeenTransaction t = new SeenTransaction();
+                    t.eventTime = tx.getEventTime().toEpochMilli();
+                    t.amountMinor = tx.getAmountMinor();
+                    t.businessDay = (int) (t.eventTime / 86_400_000L);
+                    t.creditSale = tx.getCardType() == CardType.CREDIT;
+                    made.add(t);
+                }
+            }
+            case "VolumeHistory", "VolumeHistory-pojo" -> {
+                type = record.endsWith("-pojo") ? OwnSerializers.pojoTypeOf(VolumeHistory.class)
+                        : TypeInformation.of(VolumeHistory.class);
+                int k = 0;
+                for (int m = 0; m < 64; m++) {
+                    VolumeHistory h = new VolumeHistory();
+                    h.days = new int[28];
+                    h.amount = new long[28];
+                    h.count = new int[28];
+                    h.hourAmount = new long[28 * 24];
+                    h.hourCount = new int[28 * 24];
+                    for (int d = 0; d < 28; d++) {
+                        h.days[d] = 20_400 + d;
+                        for (int hour = 8; hour < 20; hour++) {
+                            long amount = w.transactions[k++ % w.transactions.length].getAmountMinor() * (1 + hour % 3);
+                            h.hourAmount[d * 24 + hour] = amount;
+                            h.hourCount[d * 24 + hour] = 1 + hour % 3;
+                            h.amount[d] += amount;
+                            h.count[d] += 1 + hour % 3;
+                        }
+                    }
+                    made.add(h);
                 }
             }
             default -> throw new IllegalArgumentException(record);

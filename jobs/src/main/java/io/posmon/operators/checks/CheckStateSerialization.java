@@ -1,5 +1,6 @@
 package io.posmon.operators.checks;
 
+import static io.posmon.operators.state.OwnSerializers.putVarLong;
 import static io.posmon.operators.state.OwnSerializers.readVarInt;
 import static io.posmon.operators.state.OwnSerializers.readVarLong;
 import static io.posmon.operators.state.OwnSerializers.writeVarInt;
@@ -25,19 +26,26 @@ public final class CheckStateSerialization {
 
     /** Hours {@code offset .. offset+23} of the arrays: the mask of hours with a figure, then their figures. */
     private static void writeHours(long[] amounts, int[] counts, int offset, DataOutputView out) throws IOException {
+        byte[] buf = OwnSerializers.scratch(5 + HOURS * (10 + 5));
+        out.write(buf, 0, putHours(amounts, counts, offset, buf, 0));
+    }
+
+    /** {@link #writeHours}' bytes into {@code buf} at {@code pos}; returns the position after them. */
+    private static int putHours(long[] amounts, int[] counts, int offset, byte[] buf, int pos) {
         int mask = 0;
         for (int h = 0; h < HOURS; h++) {
             if (amounts[offset + h] != 0 || counts[offset + h] != 0) {
                 mask |= 1 << h;
             }
         }
-        writeVarInt(mask, out);
+        pos = putVarLong(mask, buf, pos);
         for (int h = 0; h < HOURS; h++) {
             if ((mask & (1 << h)) != 0) {
-                writeVarLong(amounts[offset + h], out);
-                writeVarInt(counts[offset + h], out);
+                pos = putVarLong(amounts[offset + h], buf, pos);
+                pos = putVarLong(counts[offset + h], buf, pos);
             }
         }
+        return pos;
     }
 
     private static void readHours(long[] amounts, int[] counts, int offset, DataInputView in) throws IOException {
@@ -132,20 +140,31 @@ public final class CheckStateSerialization {
                         + h.count.length + " counts");
             }
             checkHours(h.hourAmount, h.hourCount, n);
-            writeVarInt(n, out);
+            // At most: the length; per day a header, the day, amount, count, mask and 24 hours' figures.
+            byte[] buf = OwnSerializers.scratch(5 + n * (1 + 5 + 10 + 5 + 5 + HOURS * (10 + 5)));
+            int pos = putVarLong(n, buf, 0);
             for (int i = 0; i < n; i++) {
                 boolean held = h.days[i] != Integer.MIN_VALUE;
                 boolean figures = h.amount[i] != 0 || h.count[i] != 0 || anyHour(h, i);
-                out.writeByte((held ? HELD : 0) | (figures ? FIGURES : 0));
+                buf[pos++] = (byte) ((held ? HELD : 0) | (figures ? FIGURES : 0));
                 if (held) {
-                    writeVarInt(h.days[i], out);
+                    pos = putVarLong(h.days[i], buf, pos);
                 }
                 if (figures) {
-                    writeVarLong(h.amount[i], out);
-                    writeVarInt(h.count[i], out);
-                    writeHours(h.hourAmount, h.hourCount, i * HOURS, out);
+                    pos = putVarLong(h.amount[i], buf, pos);
+                    pos = putVarLong(h.count[i], buf, pos);
+                    pos = putHours(h.hourAmount, h.hourCount, i * HOURS, buf, pos);
                 }
             }
+            // The length first, so that the reader takes the whole value in one read.
+            writeVarInt(pos, out);
+            out.write(buf, 0, pos);
+        }
+
+        /** 2: the value's length before it (1, without, was never released). */
+        @Override
+        protected int layoutVersion() {
+            return 2;
         }
 
         private static boolean anyHour(VolumeHistory h, int day) {
@@ -159,19 +178,27 @@ public final class CheckStateSerialization {
 
         @Override
         public VolumeHistory deserialize(DataInputView in) throws IOException {
-            int n = readVarInt(in);
+            OwnSerializers.ArrayReader r = OwnSerializers.ArrayReader.readFully(in, readVarInt(in));
+            int n = r.varInt();
             VolumeHistory h = VolumeHistory.empty(n);
             for (int i = 0; i < n; i++) {
-                int header = in.readByte();
+                int header = r.unsignedByte();
                 if ((header & HELD) != 0) {
-                    h.days[i] = readVarInt(in);
+                    h.days[i] = r.varInt();
                 }
                 if ((header & FIGURES) != 0) {
-                    h.amount[i] = readVarLong(in);
-                    h.count[i] = readVarInt(in);
-                    readHours(h.hourAmount, h.hourCount, i * HOURS, in);
+                    h.amount[i] = r.varLong();
+                    h.count[i] = r.varInt();
+                    int mask = r.varInt();
+                    for (int hour = 0; hour < HOURS; hour++) {
+                        if ((mask & (1 << hour)) != 0) {
+                            h.hourAmount[i * HOURS + hour] = r.varLong();
+                            h.hourCount[i * HOURS + hour] = r.varInt();
+                        }
+                    }
                 }
             }
+            r.end();
             return h;
         }
     }
