@@ -9,10 +9,6 @@ import io.posmon.operators.MerchantStateSerialization;
 import io.posmon.operators.state.OwnSerializers;
 import io.posmon.schema.MerchantScale;
 import java.io.IOException;
-import java.lang.reflect.Type;
-import java.util.Map;
-import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -204,17 +200,15 @@ public final class CandidateSerialization {
 
     // ---- type information, named by @TypeInfo on the classes
 
-    public static final class PatternCandidateTypeFactory extends TypeInfoFactory<PatternCandidate> {
-        @Override
-        public TypeInformation<PatternCandidate> createTypeInfo(Type t, Map<String, TypeInformation<?>> generics) {
-            return new OwnSerializers.Type<>(PatternCandidate.class, PatternCandidateSerializer.INSTANCE);
+    public static final class PatternCandidateTypeFactory extends OwnSerializers.Factory<PatternCandidate> {
+        public PatternCandidateTypeFactory() {
+            super(PatternCandidate.class, PatternCandidateSerializer.INSTANCE);
         }
     }
 
-    public static final class RuleCandidateTypeFactory extends TypeInfoFactory<RuleCandidate> {
-        @Override
-        public TypeInformation<RuleCandidate> createTypeInfo(Type t, Map<String, TypeInformation<?>> generics) {
-            return new OwnSerializers.Type<>(RuleCandidate.class, RuleCandidateSerializer.INSTANCE);
+    public static final class RuleCandidateTypeFactory extends OwnSerializers.Factory<RuleCandidate> {
+        public RuleCandidateTypeFactory() {
+            super(RuleCandidate.class, RuleCandidateSerializer.INSTANCE);
         }
     }
 }
