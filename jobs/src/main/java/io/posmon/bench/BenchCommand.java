@@ -28,9 +28,15 @@ import picocli.CommandLine.Option;
                 + "against the ceiling, alert latency under a paced stream, and how cost grows with merchants and rules.")
 public final class BenchCommand implements Callable<Integer> {
 
-    /** How much input a run reads. */
-    record Sizes(long transactions, int merchants, int cards, long seed) {
+    /**
+     * How much input a run reads, and from which simulated day: the same first day gives the same
+     * input on any run date (weekdays, hours of night and month starts all shape the alerts).
+     */
+    record Sizes(long transactions, int merchants, int cards, long seed, LocalDate firstDay) {
     }
+
+    /** How far behind today the first simulated day must be: the longest input (state part, 31 days) fits. */
+    static final int MONTH_BEHIND = 40;
 
     /** What to measure. */
     enum Part { THROUGHPUT, SCALING, STATE, LATENCY }
@@ -98,6 +104,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Generator seed. Default: ${DEFAULT-VALUE}")
     long seed = 42;
 
+    // Fixed, so that runs on different dates read the same input; a Monday. Event times must stay
+    // behind the time the input is written, so the day has to lie a month or more in the past.
+    @Option(names = "--first-day", description = "First simulated day (local, in the rules' zone) of every part's input; at least "
+            + MONTH_BEHIND + " days before today. Default: ${DEFAULT-VALUE}")
+    LocalDate firstDay = LocalDate.of(2026, 10, 5);
+
     @Option(names = "--out", description = "Where the Markdown report is written. Default: ${DEFAULT-VALUE}")
     Path report = Path.of("jobs/target/bench/report.md");
 
@@ -105,6 +117,11 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream out = System.out;
         ZoneId zone = RuleCompiler.compile(RuleSetLoader.load(rulesDir)).engine().zone();
+        if (firstDay.plusDays(Math.max(MONTH_BEHIND, stateDays + 2L)).isAfter(LocalDate.now(zone))) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--first-day " + firstDay
+                    + " is too recent: the inputs run up to a simulated month from it, and the job refuses event times "
+                    + "ahead of the time they are written; give a day at least " + Math.max(MONTH_BEHIND, stateDays + 2) + " days before today");
+        }
         Path work = Files.createTempDirectory("posmon-bench-");
         BenchReport results = new BenchReport(machine(), command());
         out.println("posmon bench: " + results.machine());
@@ -113,7 +130,7 @@ public final class BenchCommand implements Callable<Integer> {
             String bootstrap = kafka.bootstrapServers();
             BenchSettings bench = new BenchSettings(bootstrap, rulesDir, work, parallelism, stateBackend, bufferTimeout);
             if (parts.contains(Part.THROUGHPUT)) {
-                Sizes sizes = new Sizes(transactions, merchants, cards, seed);
+                Sizes sizes = new Sizes(transactions, merchants, cards, seed, firstDay);
                 BenchInput input = BenchInput.write(bootstrap, "base.", work, sizes, parallelism, zone, out);
                 out.println("throughput: " + repetitions + " repetitions of each variant");
                 results.throughput(input, new ThroughputBench(cluster, bench, input, delivery, out)
@@ -121,7 +138,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             if (parts.contains(Part.SCALING)) {
                 // On a smaller input than the throughput runs: ten times the pattern rules cost about ten times more.
-                Sizes base = new Sizes(scalingTransactions, merchants, cards, seed);
+                Sizes base = new Sizes(scalingTransactions, merchants, cards, seed, firstDay);
                 BenchInput input = BenchInput.write(bootstrap, "scaling.", work, base, parallelism, zone, out);
                 ThroughputBench scaling = new ThroughputBench(cluster, bench, input, delivery, out);
                 out.println("scaling: the merchant risk job as shipped, with 10x authored pattern rules, then on 10x merchants");
@@ -134,7 +151,7 @@ public final class BenchCommand implements Callable<Integer> {
                         "merchant risk, " + shippedRules + " rules, " + input.merchants() + " merchants"));
                 scaled.addAll(scaling.repeat(List.of(Variant.RISK), 1, manyRules,
                         "merchant risk, " + manyRuleCount + " rules (10x authored patterns)"));
-                Sizes more = new Sizes(scalingTransactions, Math.min(999_999, merchants * 10), cards, seed);
+                Sizes more = new Sizes(scalingTransactions, Math.min(999_999, merchants * 10), cards, seed, firstDay);
                 BenchInput wide = BenchInput.write(bootstrap, "wide.", work, more, parallelism, zone, out);
                 scaled.addAll(new ThroughputBench(cluster, bench, wide, delivery, out).repeat(List.of(Variant.RISK), 1,
                         rulesDir, "merchant risk, " + shippedRules + " rules, " + wide.merchants() + " merchants"));
@@ -144,7 +161,7 @@ public final class BenchCommand implements Callable<Integer> {
                 out.printf("state: both pipelines over %d simulated days of %,d merchants, one day at a time%n",
                         stateDays, stateMerchants);
                 results.state(stateMerchants, new StateGrowthBench(cluster, bench, out)
-                        .run(new Sizes(0, stateMerchants, stateMerchants * 25, seed), stateDays, zone));
+                        .run(new Sizes(0, stateMerchants, stateMerchants * 25, seed, firstDay), stateDays, zone));
             }
             if (parts.contains(Part.LATENCY)) {
                 LatencyBench latency = new LatencyBench(cluster, bench, report.toAbsolutePath().getParent().resolve("latency-trace"));
@@ -153,7 +170,7 @@ public final class BenchCommand implements Callable<Integer> {
                         out.printf("latency: paced at %,d/s, %s, %s warm-up + %s counted ...%n", rate, delivery,
                                 latencyWarmUp, latencyDuration);
                         LatencyBench.Result r = latency.run(rate, delivery, latencyWarmUp, latencyDuration,
-                                new Sizes(0, latencyMerchants, Math.max(100, latencyMerchants * 25), seed), zone);
+                                new Sizes(0, latencyMerchants, Math.max(100, latencyMerchants * 25), seed, firstDay), zone);
                         out.printf("  sent %,d at %,.0f/s; %d alerts counted (not tied to one transaction: %s): p50 %d ms, p99 %d ms, max %d ms; checkpoint pause (sync, median / max): %s%n",
                                 r.sent(), r.achievedRate(), r.alertsCounted(), r.unmatchedByRule(),
                                 r.millis().getValueAtPercentile(50), r.millis().getValueAtPercentile(99), r.millis().getMaxValue(),

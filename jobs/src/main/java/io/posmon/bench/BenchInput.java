@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
@@ -47,9 +46,9 @@ record BenchInput(String topic, String profilesTopic, Path profilesFile, long tr
         Topics.create(bootstrap, KafkaClientSecurity.NONE, List.of(
                 new NewTopic(topic, partitions, (short) 1).configs(Map.of("retention.ms", "-1")),
                 new NewTopic(profilesTopic, partitions, (short) 1).configs(Map.of("cleanup.policy", "compact"))));
-        // A day well in the past: the job refuses event times more than maxEventTimeAhead after their
-        // Kafka timestamp (the time they are written).
-        Instant start = LocalDate.now(zone).minusDays(30).atTime(9, 0).atZone(zone).toInstant();
+        // A day well in the past (BenchCommand checks it): the job refuses event times more than
+        // maxEventTimeAhead after their Kafka timestamp (the time they are written).
+        Instant start = sizes.firstDay().atTime(9, 0).atZone(zone).toInstant();
         GeneratorSettings gs = new GeneratorSettings(sizes.seed(), sizes.merchants(), sizes.cards(), 1_000, start,
                 GeneratorSettings.realisticSpeed(1_000, sizes.merchants()), zone);
         TrafficGenerator generator = new TrafficGenerator(gs);

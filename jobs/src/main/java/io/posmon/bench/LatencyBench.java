@@ -72,9 +72,12 @@ final class LatencyBench {
         JobSettings s = settings(prefix, delivery);
         Duration total = warmUp.plus(measured);
         double speed = GeneratorSettings.realisticSpeed(rate, sizes.merchants());
-        // Simulated time ends two hours before now: never ahead of the Kafka timestamps.
-        Instant start = Instant.now().minus(Duration.ofMillis((long) (total.toMillis() * speed * 1.2)))
-                .minus(Duration.ofHours(2));
+        // From 09:00 of the fixed first day (BenchCommand checks it is far enough behind the Kafka
+        // timestamps), so that runs on any date read the same simulated hours.
+        Instant start = sizes.firstDay().atTime(9, 0).atZone(zone).toInstant();
+        if (start.plus(Duration.ofMillis((long) (total.toMillis() * speed * 1.2))).isAfter(Instant.now())) {
+            throw new IllegalArgumentException("the paced stream would reach simulated times after now; give an earlier --first-day");
+        }
         TrafficGenerator generator = new TrafficGenerator(new GeneratorSettings(sizes.seed(), sizes.merchants(),
                 sizes.cards(), rate, start, speed, zone));
         List<MerchantProfile> profiles = generator.merchantProfiles();

@@ -60,7 +60,7 @@ final class StateGrowthBench {
 
     List<Day> run(BenchCommand.Sizes sizes, int days, ZoneId zone) throws Exception {
         JobSettings s = settings("state.");
-        LocalDate first = LocalDate.now(zone).minusDays(days + 10L);
+        LocalDate first = sizes.firstDay();
         Instant start = first.atStartOfDay(zone).toInstant();
         TrafficGenerator generator = new TrafficGenerator(new GeneratorSettings(sizes.seed(), sizes.merchants(),
                 sizes.cards(), 1_000, start, GeneratorSettings.realisticSpeed(1_000, sizes.merchants()), zone));
