@@ -2,7 +2,6 @@ package io.posmon.operators.state;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -564,30 +563,136 @@ public final class KeyedStateCache implements KeyedStateStore {
     }
 
     /**
+     * One entry of a map state's cell: its value when present (null when absent or removed here),
+     * and what the backend must be told of it at the next write. One object per entry, so that a
+     * call on the map is one hash lookup (there were seven sets of keys, each asked in turn).
+     */
+    private static final class MapSlot<K, V> implements Map.Entry<K, V> {
+        final K key;
+        V value;
+        /** Read from the backend and not there; meaningful until the cell is complete. */
+        boolean absent;
+        /** To be put at the next write. */
+        boolean written;
+        /** To be deleted at the next write. */
+        boolean removed;
+        /**
+         * Set here, and the backend is known not to hold it (set after a read that missed, or in a
+         * map known whole), not yet written: removed again before the next write (a pattern candidate
+         * queued and done within one checkpoint interval), it costs the backend nothing, not a put
+         * and then a delete. On RocksDB a delete is a tombstone that every later flush, compaction
+         * and iteration of the key goes through.
+         */
+        boolean unstored;
+        /** Set here without knowing whether the backend holds it, not yet written. */
+        boolean setBlind;
+        /** Removed after a blind set: deleted only if the backend turns out to hold it. */
+        boolean removedUnsure;
+        /** In the cell's list of slots to visit at the next write. */
+        boolean pending;
+
+        MapSlot(K key) {
+            this.key = key;
+        }
+
+        @Override
+        public K getKey() {
+            return key;
+        }
+
+        @Override
+        public V getValue() {
+            return value;
+        }
+
+        @Override
+        public V setValue(V v) {
+            if (v == null || value == null) {
+                throw new UnsupportedOperationException("an entry is removed through its map or iterator");
+            }
+            V before = value;
+            value = v;
+            return before;
+        }
+    }
+
+    /**
      * A map state's entries for one key: those known so far (all of them once {@code complete}),
      * those known to be absent, and which ones the backend must be told of.
      */
     private static final class MapCell<K, V> {
-        final HashMap<K, V> map = new HashMap<>();
-        final Set<K> absent = new HashSet<>();
-        final Set<K> written = new HashSet<>();
-        final Set<K> removed = new HashSet<>();
-        /**
-         * Entries set here that the backend is known not to hold (set after a read that missed, or
-         * in a map known whole) and not yet written: removed again before the next write (a pattern
-         * candidate queued and done within one checkpoint interval), they cost the backend nothing,
-         * not a put and then a delete. On RocksDB a delete is a tombstone that every later flush,
-         * compaction and iteration of the key goes through.
-         */
-        final Set<K> unstored = new HashSet<>();
-        /** Entries set here without knowing whether the backend held them, and not yet written. */
-        final Set<K> setBlind = new HashSet<>();
-        /** Removed entries of {@code setBlind}: deleted only if the backend turns out to hold them. */
-        final Set<K> removedUnsure = new HashSet<>();
+        final HashMap<K, MapSlot<K, V>> slots = new HashMap<>();
+        /** The slots with something to tell the backend, or to drop, at the next write. */
+        final ArrayList<MapSlot<K, V>> pending = new ArrayList<>();
+        /** Slots with a value. */
+        int present;
         boolean complete;
         boolean cleared;
         /** A batched map: the backend may hold a value for the key (a clear of none writes nothing). */
         boolean wholeInBackend;
+
+        MapSlot<K, V> slot(K key) {
+            MapSlot<K, V> s = slots.get(key);
+            if (s == null) {
+                s = new MapSlot<>(key);
+                slots.put(key, s);
+            }
+            return s;
+        }
+
+        void set(MapSlot<K, V> s, V v) {
+            if (s.value == null) {
+                present++;
+            }
+            s.value = v;
+        }
+
+        void unset(MapSlot<K, V> s) {
+            if (s.value != null) {
+                present--;
+            }
+            s.value = null;
+        }
+
+        void touch(MapSlot<K, V> s) {
+            if (!s.pending) {
+                s.pending = true;
+                pending.add(s);
+            }
+        }
+
+        /** Records a removal for the backend, unless the backend is known not to hold the entry. */
+        void removed(MapSlot<K, V> s) {
+            unset(s);
+            s.written = false;
+            touch(s);
+            if (s.unstored) {
+                s.unstored = false;
+                return;
+            }
+            s.removed = true;
+            if (s.setBlind) {
+                s.setBlind = false;
+                s.removedUnsure = true;
+            }
+        }
+
+        /** After a write: nothing is owed to the backend; a slot that says nothing any more goes. */
+        void written() {
+            for (MapSlot<K, V> s : pending) {
+                s.written = false;
+                s.removed = false;
+                s.unstored = false;
+                s.setBlind = false;
+                s.removedUnsure = false;
+                s.pending = false;
+                if (s.value == null && !s.absent) {
+                    slots.remove(s.key);
+                }
+            }
+            pending.clear();
+            cleared = false;
+        }
     }
 
     private final class CachedMap<K, V> extends Cached implements MapState<K, V> {
@@ -632,7 +737,7 @@ public final class KeyedStateCache implements KeyedStateStore {
             if (wholeBackend != null) {
                 Map<K, V> stored = wholeBackend.value();
                 if (stored != null) {
-                    c.map.putAll(stored);
+                    stored.forEach((k, v) -> c.set(c.slot(k), v));
                 }
                 c.wholeInBackend = stored != null;
                 c.complete = true;
@@ -655,30 +760,45 @@ public final class KeyedStateCache implements KeyedStateStore {
             MapCell<K, V> c = map();
             if (!c.complete) {
                 for (Map.Entry<K, V> e : entryBackend.entries()) {
-                    K k = e.getKey();
-                    if (!c.removed.contains(k) && !c.map.containsKey(k)) {
-                        c.map.put(k, e.getValue());
+                    MapSlot<K, V> s = c.slot(e.getKey());
+                    if (!s.removed && s.value == null) {
+                        c.set(s, e.getValue());
                     }
                 }
-                c.absent.clear();
+                // Known absences say nothing once the map is whole.
+                Iterator<MapSlot<K, V>> it = c.slots.values().iterator();
+                while (it.hasNext()) {
+                    MapSlot<K, V> s = it.next();
+                    s.absent = false;
+                    if (s.value == null && !s.pending) {
+                        it.remove();
+                    }
+                }
                 c.complete = true;
             }
             return c;
         }
 
-        /** The entry's value, read from the backend the first time it is asked for; null when absent. */
-        private V lookUp(MapCell<K, V> c, K key) throws Exception {
-            V v = c.map.get(key);
-            if (v != null || c.complete || c.absent.contains(key) || c.removed.contains(key)) {
-                return v;
+        /** The entry's slot, read from the backend the first time it is asked for; null when absent from a complete map. */
+        private MapSlot<K, V> lookUp(MapCell<K, V> c, K key) throws Exception {
+            MapSlot<K, V> s = c.slots.get(key);
+            if (s == null && c.complete) {
+                return null;
             }
-            v = entryBackend.get(key);
+            if (s != null && (s.value != null || c.complete || s.absent || s.removed)) {
+                return s;
+            }
+            V v = entryBackend.get(key);
+            if (s == null) {
+                s = new MapSlot<>(key);
+                c.slots.put(key, s);
+            }
             if (v == null) {
-                c.absent.add(key);
+                s.absent = true;
             } else {
-                c.map.put(key, v);
+                c.set(s, v);
             }
-            return v;
+            return s;
         }
 
         @Override
@@ -686,41 +806,41 @@ public final class KeyedStateCache implements KeyedStateStore {
         void write(Object cell) throws Exception {
             MapCell<K, V> c = (MapCell<K, V>) cell;
             if (wholeBackend != null) {
-                if (c.cleared || !c.written.isEmpty() || !c.removed.isEmpty()) {
-                    if (c.map.isEmpty()) {
+                boolean changed = c.cleared;
+                for (int i = 0; i < c.pending.size() && !changed; i++) {
+                    changed = c.pending.get(i).written || c.pending.get(i).removed;
+                }
+                if (changed) {
+                    if (c.present == 0) {
                         if (c.wholeInBackend) {
                             wholeBackend.clear();
                         }
                     } else {
-                        HashMap<K, V> copy = new HashMap<>(c.map.size() * 2);
-                        c.map.forEach((k, v) -> copy.put(copyOnWrite ? keySerializer.copy(k) : k, stored(v)));
+                        HashMap<K, V> copy = new HashMap<>(c.present * 2);
+                        for (MapSlot<K, V> s : c.slots.values()) {
+                            if (s.value != null) {
+                                copy.put(copyOnWrite ? keySerializer.copy(s.key) : s.key, stored(s.value));
+                            }
+                        }
                         wholeBackend.update(copy);
                     }
-                    c.wholeInBackend = !c.map.isEmpty();
+                    c.wholeInBackend = c.present > 0;
                 }
             } else {
                 if (c.cleared) {
                     entryBackend.clear();
-                } else {
-                    for (K k : c.removed) {
-                        if (!c.removedUnsure.contains(k) || entryBackend.contains(k)) {
-                            entryBackend.remove(k);
-                        }
-                    }
                 }
-                for (K k : c.written) {
-                    V v = c.map.get(k);
-                    if (v != null) {
-                        entryBackend.put(k, stored(v));
+                // A slot is either written or removed (put and remove undo each other's mark).
+                for (MapSlot<K, V> s : c.pending) {
+                    if (s.removed && !c.cleared && (!s.removedUnsure || entryBackend.contains(s.key))) {
+                        entryBackend.remove(s.key);
+                    }
+                    if (s.written && s.value != null) {
+                        entryBackend.put(s.key, stored(s.value));
                     }
                 }
             }
-            c.cleared = false;
-            c.written.clear();
-            c.removed.clear();
-            c.unstored.clear();
-            c.setBlind.clear();
-            c.removedUnsure.clear();
+            c.written();
         }
 
         private MapCell<K, V> map() throws Exception {
@@ -730,9 +850,11 @@ public final class KeyedStateCache implements KeyedStateStore {
         @Override
         public V get(K key) throws Exception {
             MapCell<K, V> c = map();
-            V v = lookUp(c, key);
+            MapSlot<K, V> s = lookUp(c, key);
+            V v = s == null ? null : s.value;
             if (v != null && readsMayChange) {
-                c.written.add(key); // may be changed in place
+                s.written = true; // may be changed in place
+                c.touch(s);
                 changedCurrent();
             }
             return v;
@@ -740,26 +862,30 @@ public final class KeyedStateCache implements KeyedStateStore {
 
         @Override
         public void put(K key, V value) throws Exception {
-            MapCell<K, V> c = map();
             if (value == null) {
                 remove(key);
                 return;
             }
-            if (!c.map.containsKey(key)) {
-                if (c.removed.remove(key)) {
+            MapCell<K, V> c = map();
+            MapSlot<K, V> s = c.slot(key);
+            if (s.value == null) {
+                if (s.removed) {
                     // The backend holds it, or may (removed blind): this put overwrites it.
-                    if (c.removedUnsure.remove(key)) {
-                        c.setBlind.add(key);
+                    s.removed = false;
+                    if (s.removedUnsure) {
+                        s.removedUnsure = false;
+                        s.setBlind = true;
                     }
-                } else if (c.complete || c.absent.contains(key)) {
-                    c.unstored.add(key);
+                } else if (c.complete || s.absent) {
+                    s.unstored = true;
                 } else {
-                    c.setBlind.add(key);
+                    s.setBlind = true;
                 }
             }
-            c.map.put(key, value);
-            c.absent.remove(key);
-            c.written.add(key);
+            c.set(s, value);
+            s.absent = false;
+            s.written = true;
+            c.touch(s);
             changedCurrent();
         }
 
@@ -773,27 +899,16 @@ public final class KeyedStateCache implements KeyedStateStore {
         @Override
         public void remove(K key) throws Exception {
             MapCell<K, V> c = map();
-            c.map.remove(key);
-            c.written.remove(key);
-            c.absent.add(key);
-            removedFrom(c, key);
+            MapSlot<K, V> s = c.slot(key);
+            c.removed(s);
+            s.absent = !c.complete;
             changedCurrent();
-        }
-
-        /** Records a removal for the backend, unless the backend is known not to hold the entry. */
-        private void removedFrom(MapCell<K, V> c, K key) {
-            if (c.unstored.remove(key)) {
-                return;
-            }
-            c.removed.add(key);
-            if (c.setBlind.remove(key)) {
-                c.removedUnsure.add(key);
-            }
         }
 
         @Override
         public boolean contains(K key) throws Exception {
-            return lookUp(map(), key) != null;
+            MapSlot<K, V> s = lookUp(map(), key);
+            return s != null && s.value != null;
         }
 
         @Override
@@ -825,7 +940,7 @@ public final class KeyedStateCache implements KeyedStateStore {
 
         @Override
         public boolean isEmpty() throws Exception {
-            return whole().map.isEmpty();
+            return whole().present == 0;
         }
 
         @Override
@@ -837,34 +952,54 @@ public final class KeyedStateCache implements KeyedStateStore {
             }
         }
 
-        /** Iterates the cached entries; a value handed out counts as written, a removal is recorded. */
+        /**
+         * Iterates the entries present (the cell is complete); a value handed out counts as written, a
+         * removal is recorded. A removed slot stays in the cell until the next write, so removing
+         * does not disturb the iteration.
+         */
         private <T> Iterator<T> tracking(MapCell<K, V> c, Entry owner, boolean valuesSeen,
                                          java.util.function.Function<Map.Entry<K, V>, T> view) {
-            Iterator<Map.Entry<K, V>> it = c.map.entrySet().iterator();
+            Iterator<MapSlot<K, V>> it = c.slots.values().iterator();
             return new Iterator<>() {
-                private K lastKey;
+                private MapSlot<K, V> next = advance();
+                private MapSlot<K, V> last;
+
+                private MapSlot<K, V> advance() {
+                    while (it.hasNext()) {
+                        MapSlot<K, V> s = it.next();
+                        if (s.value != null) {
+                            return s;
+                        }
+                    }
+                    return null;
+                }
 
                 @Override
                 public boolean hasNext() {
-                    return it.hasNext();
+                    return next != null;
                 }
 
                 @Override
                 public T next() {
-                    Map.Entry<K, V> e = it.next();
-                    lastKey = e.getKey();
+                    if (next == null) {
+                        throw new java.util.NoSuchElementException();
+                    }
+                    last = next;
+                    next = advance();
                     if (valuesSeen) {
-                        c.written.add(lastKey);
+                        last.written = true;
+                        c.touch(last);
                         changed(owner);
                     }
-                    return view.apply(e);
+                    return view.apply(last);
                 }
 
                 @Override
                 public void remove() {
-                    it.remove();
-                    c.written.remove(lastKey);
-                    removedFrom(c, lastKey);
+                    if (last == null || last.value == null) {
+                        throw new IllegalStateException();
+                    }
+                    c.removed(last);
                     changed(owner);
                 }
             };
