@@ -59,6 +59,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repetitions", description = "Runs of each throughput variant (median and spread are reported). Default: ${DEFAULT-VALUE}")
     int repetitions = 3;
 
+    // A running engine is warm: the first run in a fresh JVM also measures class loading and the
+    // JIT compiling the hot code (a third to half slower on this machine).
+    @Option(names = "--warm-up-runs", description = "Unreported runs of each throughput variant before the measured ones. Default: ${DEFAULT-VALUE}")
+    int warmUpRuns = 1;
+
     @Option(names = "--parts", split = ",", description = "Which parts to run: ${COMPLETION-CANDIDATES}. Default: all")
     List<Part> parts = List.of(Part.values());
 
@@ -132,9 +137,10 @@ public final class BenchCommand implements Callable<Integer> {
             if (parts.contains(Part.THROUGHPUT)) {
                 Sizes sizes = new Sizes(transactions, merchants, cards, seed, firstDay);
                 BenchInput input = BenchInput.write(bootstrap, "base.", work, sizes, parallelism, zone, out);
-                out.println("throughput: " + repetitions + " repetitions of each variant");
-                results.throughput(input, new ThroughputBench(cluster, bench, input, delivery, out)
-                        .repeat(variants, repetitions, rulesDir, null));
+                out.println("throughput: " + warmUpRuns + " warm-up run(s), then " + repetitions + " repetitions of each variant");
+                ThroughputBench throughput = new ThroughputBench(cluster, bench, input, delivery, out);
+                throughput.warmUp(variants, warmUpRuns, rulesDir);
+                results.throughput(input, warmUpRuns, throughput.repeat(variants, repetitions, rulesDir, null));
             }
             if (parts.contains(Part.SCALING)) {
                 // On a smaller input than the throughput runs: ten times the pattern rules cost about ten times more.

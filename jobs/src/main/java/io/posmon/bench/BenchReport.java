@@ -12,6 +12,7 @@ final class BenchReport {
     private final String machine;
     private final String command;
     private BenchInput input;
+    private int warmUpRuns;
     private final List<ThroughputBench.Run> throughput = new ArrayList<>();
     private final List<ThroughputBench.Run> scaling = new ArrayList<>();
     private final List<LatencyBench.Result> latency = new ArrayList<>();
@@ -34,8 +35,9 @@ final class BenchReport {
         return machine;
     }
 
-    void throughput(BenchInput in, List<ThroughputBench.Run> runs) {
+    void throughput(BenchInput in, int warmUpRuns, List<ThroughputBench.Run> runs) {
         input = in;
+        this.warmUpRuns = warmUpRuns;
         throughput.addAll(runs);
     }
 
@@ -60,8 +62,9 @@ final class BenchReport {
         md.append("\n");
         if (!throughput.isEmpty()) {
             md.append(String.format(Locale.ROOT, "Throughput: %,d transactions of %,d merchants (%,d with a transaction), read to the end from "
-                    + "Kafka; RocksDB, checkpoints every 10 s; median of %d runs (min-max).%n%n",
-                    input.transactions(), input.merchants(), input.activeMerchants(), count(throughput) / group(throughput).size()));
+                    + "Kafka; RocksDB, checkpoints every 10 s; median of %d runs (min-max), after %d unreported warm-up run(s) of each.%n%n",
+                    input.transactions(), input.merchants(), input.activeMerchants(), count(throughput) / group(throughput).size(),
+                    warmUpRuns));
             md.append("| run | events/s | min-max | of ceiling | peak heap | state per active merchant | checkpoints (median / max) |\n");
             md.append("|---|---:|---:|---:|---:|---:|---:|\n");
             Map<String, List<ThroughputBench.Run>> byLabel = group(throughput);

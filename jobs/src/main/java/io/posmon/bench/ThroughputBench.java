@@ -46,6 +46,16 @@ final class ThroughputBench {
         this.out = out;
     }
 
+    /** Runs every variant {@code runs} times, unreported: the measured runs then find the JVM warm. */
+    void warmUp(List<Variant> variants, int runs, Path rulesDir) throws Exception {
+        for (int rep = 1; rep <= runs; rep++) {
+            for (Variant v : variants) {
+                Run r = run(v, rulesDir, v.label);
+                out.printf("  %-48s warm-up %d/%d: %,10.0f events/s (not reported)%n", r.label(), rep, runs, r.eventsPerSecond());
+            }
+        }
+    }
+
     /** Runs every variant once per repetition, interleaved so a slow spell of the machine hits all alike. */
     List<Run> repeat(List<Variant> variants, int repetitions, Path rulesDir, String label) throws Exception {
         List<Run> all = new ArrayList<>();
