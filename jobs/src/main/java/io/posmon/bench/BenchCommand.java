@@ -131,6 +131,8 @@ public final class BenchCommand implements Callable<Integer> {
         BenchReport results = new BenchReport(machine(), command());
         out.println("posmon bench: " + results.machine());
         out.println("starting an in-process Kafka broker and a Flink MiniCluster (" + parallelism + " slots) ...");
+        // A failing part leaves the figures of the parts before it: they go into the report all the same.
+        Exception failure = null;
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); BenchCluster cluster = new BenchCluster(parallelism, managedMemory)) {
             String bootstrap = kafka.bootstrapServers();
             BenchSettings bench = new BenchSettings(bootstrap, rulesDir, work, parallelism, stateBackend, bufferTimeout);
@@ -185,6 +187,10 @@ public final class BenchCommand implements Callable<Integer> {
                     }
                 }
             }
+        } catch (Exception e) {
+            failure = e;
+            e.printStackTrace(out);
+            results.note("**The run stopped with an error; the parts after it did not run:** " + e);
         }
         results.note("Cluster: " + parallelism + " slots, managed memory " + managedMemory + " (RocksDB block cache and write buffers), "
                 + "network buffer timeout " + bufferTimeout.toMillis() + " ms, watermark interval " + new JobSettings().watermarkInterval.toMillis() + " ms, object reuse on, RocksDB bloom filters on");
@@ -196,7 +202,7 @@ public final class BenchCommand implements Callable<Integer> {
         Files.createDirectories(report.toAbsolutePath().getParent());
         Files.writeString(report, markdown);
         out.println("report written to " + report);
-        return 0;
+        return failure == null ? 0 : 1;
     }
 
     private String command() {

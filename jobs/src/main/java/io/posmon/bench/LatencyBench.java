@@ -72,10 +72,14 @@ final class LatencyBench {
         JobSettings s = settings(prefix, delivery);
         Duration total = warmUp.plus(measured);
         double speed = GeneratorSettings.realisticSpeed(rate, sizes.merchants());
-        // From 09:00 of the fixed first day (BenchCommand checks it is far enough behind the Kafka
-        // timestamps), so that runs on any date read the same simulated hours.
-        Instant start = sizes.firstDay().atTime(9, 0).atZone(zone).toInstant();
-        if (start.plus(Duration.ofMillis((long) (total.toMillis() * speed * 1.2))).isAfter(Instant.now())) {
+        // Fixed simulated hours, so that runs on any date read the same stream: from 09:00 of the first
+        // day, or as many whole days before it as the stream spans beyond one day (at 10,000/s over 100
+        // merchants a minute of pacing is weeks of simulated time). It ends within a day of the first
+        // day, which BenchCommand keeps well behind the Kafka timestamps.
+        long spanMillis = (long) (total.toMillis() * speed * 1.2);
+        long daysBefore = Math.max(0, Math.floorDiv(spanMillis - 1, Duration.ofDays(1).toMillis()));
+        Instant start = sizes.firstDay().minusDays(daysBefore).atTime(9, 0).atZone(zone).toInstant();
+        if (start.plus(Duration.ofMillis(spanMillis)).isAfter(Instant.now())) {
             throw new IllegalArgumentException("the paced stream would reach simulated times after now; give an earlier --first-day");
         }
         TrafficGenerator generator = new TrafficGenerator(new GeneratorSettings(sizes.seed(), sizes.merchants(),
