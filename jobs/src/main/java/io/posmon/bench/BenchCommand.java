@@ -100,8 +100,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--state-backend", description = "rocksdb or hashmap, for every run. Default: ${DEFAULT-VALUE}")
     String stateBackend = "rocksdb";
 
+    // Both pipelines run four keyed operators, eight RocksDB instances on two slots: with 1g between
+    // them they ran 1.6-2.8x slower than with 4g (README, Performance). The JVM's heap is separate.
     @Option(names = "--managed-memory", description = "Flink managed memory of the in-process cluster: RocksDB's block cache and write buffers, shared by all its slots. Default: ${DEFAULT-VALUE}")
-    String managedMemory = "1g";
+    String managedMemory = "4g";
 
     @Option(names = "--buffer-timeout", converter = io.posmon.cli.DurationText.class, defaultValue = "10ms", description = "Network buffer timeout of every job (as `posmon run --buffer-timeout`). Default: ${DEFAULT-VALUE}")
     Duration bufferTimeout;
