@@ -108,6 +108,21 @@ public final class AuthoredPattern implements CompiledPattern {
     }
 
     @Override
+    public CountedSteps countedSteps() {
+        List<String> names = new ArrayList<>();
+        steps.forEach(s -> names.add(s.name()));
+        List<CountedSteps.Step> counted = new ArrayList<>();
+        for (Step step : steps) {
+            if (step.orMore() || step.optional() || step.strict()) {
+                return null;
+            }
+            counted.add(new CountedSteps.Step(step.name(), Math.max(1, step.min()),
+                    new ExpressionCondition(step.when(), names)));
+        }
+        return new CountedSteps(counted, withinMillis);
+    }
+
+    @Override
     public AuthoredPatternAlertFunction alertFunction() {
         List<String> names = new ArrayList<>();
         steps.forEach(s -> names.add(s.name()));

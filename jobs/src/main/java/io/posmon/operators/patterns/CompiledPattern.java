@@ -26,6 +26,14 @@ public interface CompiledPattern extends Serializable {
     MatchToAlert alertFunction();
 
     /**
+     * The same pattern as {@link #pattern()} in the form {@link CountedStepsMatcher} runs, or null when
+     * it needs flink-cep (a step that takes "or more", an optional step, STRICT contiguity).
+     */
+    default CountedSteps countedSteps() {
+        return null;
+    }
+
+    /**
      * The key of this rule's partition that a candidate belongs to in the pattern operator: rule,
      * rule version and partition, so each key runs one rule's NFA and an edited rule starts afresh.
      */

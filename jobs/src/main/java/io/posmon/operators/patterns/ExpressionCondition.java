@@ -9,7 +9,7 @@ import org.apache.flink.cep.pattern.conditions.IterativeCondition;
  * taken so far, per step ({@code matched.<step>}); those are read from flink-cep only when the
  * expression asks for them.
  */
-final class ExpressionCondition extends IterativeCondition<PatternCandidate> {
+final class ExpressionCondition extends IterativeCondition<PatternCandidate> implements CountedSteps.StepCondition {
 
     private final String expression;
     private final List<String> stepNames;
@@ -22,9 +22,15 @@ final class ExpressionCondition extends IterativeCondition<PatternCandidate> {
 
     @Override
     public boolean filter(PatternCandidate value, Context<PatternCandidate> ctx) throws Exception {
+        return test(value, ctx::getEventsForPattern);
+    }
+
+    /** The same test on either runtime: flink-cep's context or {@link CountedStepsMatcher}'s taken transactions. */
+    @Override
+    public boolean test(PatternCandidate value, TransactionExpressions.StepEvents matched) {
         if (condition == null) {
             condition = TransactionExpressions.stepCondition(expression, stepNames);
         }
-        return condition.test(value, ctx::getEventsForPattern);
+        return condition.test(value, matched);
     }
 }

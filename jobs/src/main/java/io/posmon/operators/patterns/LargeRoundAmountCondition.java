@@ -11,7 +11,7 @@ import org.apache.flink.cep.pattern.conditions.SimpleCondition;
  * "A large, round-amount sale": at least minAmount, an exact multiple of multipleOf, on one of the
  * card types, in the rule's currency. The same predicate filters what the operator sends to CEP.
  */
-public final class LargeRoundAmountCondition extends SimpleCondition<PatternCandidate> {
+public final class LargeRoundAmountCondition extends SimpleCondition<PatternCandidate> implements CountedSteps.StepCondition {
 
     private final String currency;
     private final long minAmountMinor;
@@ -33,6 +33,12 @@ public final class LargeRoundAmountCondition extends SimpleCondition<PatternCand
     @Override
     public boolean filter(PatternCandidate c) {
         return matches(c.transaction.type, c.transaction.cardType, c.transaction.currency, c.transaction.amountMinor);
+    }
+
+    /** As a step of {@link CountedSteps}: it looks at no earlier transaction. */
+    @Override
+    public boolean test(PatternCandidate c, io.posmon.rules.expressions.TransactionExpressions.StepEvents matched) {
+        return filter(c);
     }
 
     private boolean matches(TransactionType type, CardType cardType, String txCurrency, long amount) {

@@ -66,6 +66,11 @@ public final class LargeRoundAmountsPattern implements CompiledPattern {
     }
 
     @Override
+    public CountedSteps countedSteps() {
+        return new CountedSteps(java.util.List.of(new CountedSteps.Step("large-round", minCount, condition)), withinMillis);
+    }
+
+    @Override
     public LargeRoundAmountsAlertFunction alertFunction() {
         return new LargeRoundAmountsAlertFunction(rule, currency, withinMillis, evidenceLimit, calendar);
     }

@@ -41,10 +41,12 @@ import org.apache.flink.util.Collector;
  * it runs. flink-cep 2.2 has no dynamic patterns, and its CEP operator runs one pattern fixed when
  * the job is built; this operator does what that operator does (buffer candidates until the
  * watermark passes them, feed them in event-time order to an NFA, advance time, emit matches) with
- * flink-cep's own NFA compiler, NFA and shared buffer, but chooses the NFA per key. All of its state
- * (queue, NFA state, shared buffer) goes through a {@link KeyedStateCache}: a key's partial matches
- * stay in memory between checkpoints, and the buffer's event counter, which every time advance
- * iterates, is stored as one value per key:
+ * flink-cep's own NFA compiler, NFA and shared buffer, but chooses the NFA per key. A rule whose
+ * steps each take an exact number of transactions ({@link CountedSteps}, every shipped rule) runs on
+ * {@link CountedStepsMatcher} instead, with the same results and one value per key in place of the
+ * NFA state and shared buffer. All of its state (queue, matches, NFA state, shared buffer) goes
+ * through a {@link KeyedStateCache}: a key's partial matches stay in memory between checkpoints,
+ * and the buffer's event counter, which every time advance iterates, is stored as one value per key:
  *
  * <ul>
  *   <li>The key is rule id, rule version and partition ({@link CompiledPattern#routeKey}), so every
@@ -60,6 +62,8 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
 
     /** Candidates waiting for the watermark, by event time. */
     private static final String CANDIDATE_QUEUE = "candidates-by-time";
+    /** A {@link CountedSteps} rule's matches in progress: the one value per key that replaces flink-cep's state. */
+    private static final String COUNTED_MATCHES = "counted-matches";
     /** flink-cep's count of events per timestamp in its shared buffer, iterated at every time advance. */
     private static final String SHARED_BUFFER_EVENT_COUNTER = "sharedBuffer-events-count";
     /**
@@ -67,12 +71,16 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
      * is written when flink-cep marks it changed, as its own CepOperator does) and flink-cep's shared
      * buffer (written for RocksDB, it puts every entry it changes). Reading them writes nothing back.
      */
-    private static final Set<String> CHANGED_ONLY_BY_UPDATE = Set.of("nfa-state", CANDIDATE_QUEUE, "waited-for-rules",
+    private static final Set<String> CHANGED_ONLY_BY_UPDATE = Set.of("nfa-state", COUNTED_MATCHES, CANDIDATE_QUEUE,
+            "waited-for-rules",
             "sharedBuffer-events", "sharedBuffer-entries-with-lockable-edges", SHARED_BUFFER_EVENT_COUNTER);
 
     private final LiveRules live;
+    /** Whether rules of {@link CountedSteps}' shape run on {@link CountedStepsMatcher} (false: all on flink-cep). */
+    private final boolean countedRuntime;
 
     private transient ValueState<NFAState> nfaStates;
+    private transient ValueState<CountedMatches> countedMatches;
     private transient MapState<Long, List<RuleCandidate>> queue;
     /** Set while candidates wait for a rule set this operator has not received yet. */
     private transient ValueState<Boolean> waitedForRules;
@@ -85,11 +93,22 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
     private transient Counter retiredCandidates;
 
     /** One rule version ready to run: its NFA (shared by all its keys; their state is keyed) and alert. */
-    private record Running(NFA<PatternCandidate> nfa, AfterMatchSkipStrategy skip, MatchToAlert toAlert) {
+    private record Running(NFA<PatternCandidate> nfa, AfterMatchSkipStrategy skip, MatchToAlert toAlert,
+                           CountedStepsMatcher counted) {
     }
 
     public PatternRulesFunction(LiveRules live) {
+        this(live, true);
+    }
+
+    private PatternRulesFunction(LiveRules live, boolean countedRuntime) {
         this.live = live;
+        this.countedRuntime = countedRuntime;
+    }
+
+    /** Every rule on flink-cep's NFA, as before {@link CountedStepsMatcher}: the reference its tests compare with. */
+    static PatternRulesFunction onFlinkCepOnly(LiveRules live) {
+        return new PatternRulesFunction(live, false);
     }
 
     @Override
@@ -97,6 +116,7 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
         keyedState = new KeyedStateCache(getRuntimeContext(), Set.of(SHARED_BUFFER_EVENT_COUNTER), CHANGED_ONLY_BY_UPDATE,
                 live.initial().engine().stateCacheLimits());
         nfaStates = keyedState.getState(new ValueStateDescriptor<>("nfa-state", new NFAStateSerializer()));
+        countedMatches = keyedState.getState(new ValueStateDescriptor<>(COUNTED_MATCHES, CountedMatches.class));
         queue = keyedState.getMapState(new MapStateDescriptor<>(CANDIDATE_QUEUE, Types.LONG,
                 Types.LIST(TypeInformation.of(RuleCandidate.class))));
         waitedForRules = keyedState.getState(new ValueStateDescriptor<>("waited-for-rules", Types.BOOLEAN));
@@ -171,18 +191,17 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
             }
             return;
         }
-        NFAState stored = nfaStates.value();
-        NFAState nfaState = stored != null ? stored : rule.nfa().createInitialNFAState();
+        KeyMatching matching = matchingOf(rule, ctx, out);
         boolean leftByWait = waitedForRules.value() != null;
         List<RuleCandidate> due = leftByWait ? null : queue.get(timestamp);
         if (due != null) {
             // The usual case: this timer is its candidates' time. Every earlier time of this key had its
             // own timer, fired before this one, so the queue holds nothing older: no need to scan it.
-            if (!onlyStartState(nfaState)) {
-                advanceTime(rule, nfaState, timestamp, out);
+            if (!matching.idle()) {
+                matching.advanceTime(timestamp);
             }
             for (RuleCandidate rc : due) {
-                process(rule, nfaState, rc.candidate, timestamp, ctx, out);
+                matching.process(rc.candidate, timestamp);
             }
             queue.remove(timestamp);
         } else if (leftByWait) {
@@ -195,61 +214,163 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
             }
             while (!times.isEmpty() && times.peek() <= watermark) {
                 long time = times.poll();
-                advanceTime(rule, nfaState, time, out);
+                matching.advanceTime(time);
                 for (RuleCandidate rc : queue.get(time)) {
-                    process(rule, nfaState, rc.candidate, time, ctx, out);
+                    matching.process(rc.candidate, time);
                 }
                 queue.remove(time);
             }
             waitedForRules.clear();
-            advanceTime(rule, nfaState, watermark, out);
-        } else if (!onlyStartState(nfaState)) {
+            matching.advanceTime(watermark);
+        } else if (!matching.idle()) {
             // A window's end: time out the partial matches started a window ago. Only up to this
             // timer's time: candidates between it and the watermark come with their own timers, after
             // this one, and must meet the partial matches as they were at their own time.
-            advanceTime(rule, nfaState, timestamp, out);
+            matching.advanceTime(timestamp);
         }
-        if (onlyStartState(nfaState)) {
-            // Nothing to keep; a key that had nothing stored gets no delete (a tombstone in RocksDB).
+        matching.store();
+    }
+
+    /**
+     * The key's matching on the runtime its rule runs on: {@link CountedStepsMatcher} where the rule
+     * has that shape, flink-cep's NFA otherwise. A key whose partial matches began on flink-cep (state
+     * restored from a version of the engine before the counted runtime) finishes them there.
+     */
+    private KeyMatching matchingOf(Running rule, OnTimerContext ctx, Collector<MerchantAlert> out) throws Exception {
+        if (rule.counted() != null) {
+            CountedMatches stored = countedMatches.value();
             if (stored != null) {
-                nfaStates.clear();
+                return new CountedKeyMatching(rule, stored, stored, ctx, out);
             }
-            // No partial match holds an event of the shared buffer any more, so its per-timestamp
-            // event counter can go too: flink-cep removes it only as time advances, and a key with
-            // nothing started has no reason to advance time again.
-            keyedState.clear(SHARED_BUFFER_EVENT_COUNTER);
-        } else if (nfaState.isStateChanged()) {
-            nfaState.resetStateChanged();
-            nfaState.resetNewStartPartialMatch();
-            nfaStates.update(nfaState);
+            if (nfaStates.value() == null) {
+                return new CountedKeyMatching(rule, null, new CountedMatches(), ctx, out);
+            }
+        }
+        NFAState stored = nfaStates.value();
+        return new NfaKeyMatching(rule, stored, stored != null ? stored : rule.nfa().createInitialNFAState(), ctx, out);
+    }
+
+    /** One key's matches in progress during one timer, on either runtime. */
+    private interface KeyMatching {
+        /** Nothing has started: no partial match can time out, nothing waits to be reported. */
+        boolean idle();
+
+        void advanceTime(long time) throws Exception;
+
+        void process(PatternCandidate event, long time) throws Exception;
+
+        /** Writes what changed, or clears the key's matching state once idle. */
+        void store() throws Exception;
+    }
+
+    private final class CountedKeyMatching implements KeyMatching {
+        private final Running rule;
+        private final CountedMatches stored;
+        private final CountedMatches matches;
+        private final OnTimerContext ctx;
+        private final java.util.function.Consumer<Map<String, List<PatternCandidate>>> report;
+        private boolean changed;
+
+        CountedKeyMatching(Running rule, CountedMatches stored, CountedMatches matches, OnTimerContext ctx,
+                           Collector<MerchantAlert> out) {
+            this.rule = rule;
+            this.stored = stored;
+            this.matches = matches;
+            this.ctx = ctx;
+            this.report = match -> out.collect(rule.toAlert().alert(match));
+        }
+
+        @Override
+        public boolean idle() {
+            return matches.idle();
+        }
+
+        @Override
+        public void advanceTime(long time) {
+            changed |= rule.counted().advanceTime(matches, time, report);
+        }
+
+        @Override
+        public void process(PatternCandidate event, long time) throws Exception {
+            CountedStepsMatcher.Outcome outcome = rule.counted().process(matches, event, time, report);
+            changed |= outcome.changed();
+            if (outcome.started() && rule.counted().withinMillis() > 0) {
+                ctx.timerService().registerEventTimeTimer(time + rule.counted().withinMillis());
+            }
+        }
+
+        @Override
+        public void store() throws Exception {
+            if (matches.idle()) {
+                if (stored != null) {
+                    countedMatches.clear();
+                }
+            } else if (changed) {
+                countedMatches.update(matches);
+            }
         }
     }
 
-    /** Nothing has started: no partial match can time out and the shared buffer holds no event of it. */
-    private static boolean onlyStartState(NFAState nfaState) {
-        return nfaState.getPartialMatches().size() == 1 && nfaState.getCompletedMatches().isEmpty();
-    }
+    private final class NfaKeyMatching implements KeyMatching {
+        private final Running rule;
+        private final NFAState stored;
+        private final NFAState nfaState;
+        private final OnTimerContext ctx;
+        private final Collector<MerchantAlert> out;
 
-    private void process(Running rule, NFAState nfaState, PatternCandidate event, long time, OnTimerContext ctx,
-                         Collector<MerchantAlert> out) throws Exception {
-        try (SharedBufferAccessor<PatternCandidate> access = buffer.getAccessor()) {
-            Collection<Map<String, List<PatternCandidate>>> matches =
-                    rule.nfa().process(access, nfaState, event, time, rule.skip(), cepTime);
-            if (rule.nfa().getWindowTime() > 0 && nfaState.isNewStartPartialMatch()) {
-                ctx.timerService().registerEventTimeTimer(time + rule.nfa().getWindowTime());
-            }
-            for (Map<String, List<PatternCandidate>> match : matches) {
-                out.collect(rule.toAlert().alert(match));
+        NfaKeyMatching(Running rule, NFAState stored, NFAState nfaState, OnTimerContext ctx, Collector<MerchantAlert> out) {
+            this.rule = rule;
+            this.stored = stored;
+            this.nfaState = nfaState;
+            this.ctx = ctx;
+            this.out = out;
+        }
+
+        @Override
+        public boolean idle() {
+            return nfaState.getPartialMatches().size() == 1 && nfaState.getCompletedMatches().isEmpty();
+        }
+
+        @Override
+        public void advanceTime(long time) throws Exception {
+            try (SharedBufferAccessor<PatternCandidate> access = buffer.getAccessor()) {
+                Tuple2<Collection<Map<String, List<PatternCandidate>>>, Collection<Tuple2<Map<String, List<PatternCandidate>>, Long>>>
+                        pendingAndTimedOut = rule.nfa().advanceTime(access, nfaState, time, rule.skip());
+                for (Map<String, List<PatternCandidate>> match : pendingAndTimedOut.f0) {
+                    out.collect(rule.toAlert().alert(match));
+                }
             }
         }
-    }
 
-    private void advanceTime(Running rule, NFAState nfaState, long time, Collector<MerchantAlert> out) throws Exception {
-        try (SharedBufferAccessor<PatternCandidate> access = buffer.getAccessor()) {
-            Tuple2<Collection<Map<String, List<PatternCandidate>>>, Collection<Tuple2<Map<String, List<PatternCandidate>>, Long>>>
-                    pendingAndTimedOut = rule.nfa().advanceTime(access, nfaState, time, rule.skip());
-            for (Map<String, List<PatternCandidate>> match : pendingAndTimedOut.f0) {
-                out.collect(rule.toAlert().alert(match));
+        @Override
+        public void process(PatternCandidate event, long time) throws Exception {
+            try (SharedBufferAccessor<PatternCandidate> access = buffer.getAccessor()) {
+                Collection<Map<String, List<PatternCandidate>>> matches =
+                        rule.nfa().process(access, nfaState, event, time, rule.skip(), cepTime);
+                if (rule.nfa().getWindowTime() > 0 && nfaState.isNewStartPartialMatch()) {
+                    ctx.timerService().registerEventTimeTimer(time + rule.nfa().getWindowTime());
+                }
+                for (Map<String, List<PatternCandidate>> match : matches) {
+                    out.collect(rule.toAlert().alert(match));
+                }
+            }
+        }
+
+        @Override
+        public void store() throws Exception {
+            if (idle()) {
+                // Nothing to keep; a key that had nothing stored gets no delete (a tombstone in RocksDB).
+                if (stored != null) {
+                    nfaStates.clear();
+                }
+                // No partial match holds an event of the shared buffer any more, so its per-timestamp
+                // event counter can go too: flink-cep removes it only as time advances, and a key with
+                // nothing started has no reason to advance time again.
+                keyedState.clear(SHARED_BUFFER_EVENT_COUNTER);
+            } else if (nfaState.isStateChanged()) {
+                nfaState.resetStateChanged();
+                nfaState.resetNewStartPartialMatch();
+                nfaStates.update(nfaState);
             }
         }
     }
@@ -317,7 +438,9 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
                 var pattern = p.pattern();
                 NFA<PatternCandidate> nfa = NFACompiler.compileFactory(pattern, false).createNFA();
                 nfa.open(getRuntimeContext(), new Configuration());
-                r = new Running(nfa, pattern.getAfterMatchSkipStrategy(), p.alertFunction());
+                CountedSteps counted = countedRuntime ? p.countedSteps() : null;
+                r = new Running(nfa, pattern.getAfterMatchSkipStrategy(), p.alertFunction(),
+                        counted == null ? null : new CountedStepsMatcher(counted));
             }
             next.put(ruleVersion, r);
         }

@@ -1,0 +1,174 @@
+package io.posmon.operators.patterns;
+
+import static io.posmon.operators.state.OwnSerializers.readVarInt;
+import static io.posmon.operators.state.OwnSerializers.readVarLong;
+import static io.posmon.operators.state.OwnSerializers.writeVarInt;
+import static io.posmon.operators.state.OwnSerializers.writeVarLong;
+
+import io.posmon.operators.state.OwnSerializers;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * One key's matches in progress for a {@link CountedSteps} pattern: the state that replaces
+ * flink-cep's NFA state and shared buffer for such patterns, one value per key. Each transaction a
+ * match takes is kept in it (a transaction taken by two partial matches is kept twice; patterns of
+ * this shape hold a few transactions per key, and a value read whole costs less than a buffer read
+ * entry by entry).
+ */
+@org.apache.flink.api.common.typeinfo.TypeInfo(CountedMatches.TypeFactory.class)
+public final class CountedMatches {
+
+    /**
+     * The next transaction's place among this key's taken transactions, which orders transactions
+     * of the same event time as flink-cep's event ids do (the order they were taken in).
+     */
+    long nextSeq;
+    /** Matches in progress, the earliest started first. */
+    final List<Partial> partial = new ArrayList<>();
+    /**
+     * Complete matches that wait, as flink-cep's completed matches do, for every match in progress
+     * that started before them to end (complete or time out): with "the next match starts after the
+     * last one", only the earliest-started of overlapping matches is reported. The earliest started first.
+     */
+    final List<Partial> completed = new ArrayList<>();
+
+    /** Nothing in progress and nothing waiting: the key needs no state. */
+    boolean idle() {
+        return partial.isEmpty() && completed.isEmpty();
+    }
+
+    /** One match, in progress or complete: where it started, its last transaction, and what each step took. */
+    static final class Partial {
+        final long startTime;
+        final long startSeq;
+        long lastTime;
+        long lastSeq;
+        /** The step that takes the next transaction; the number of steps once complete. */
+        int step;
+        final List<PatternCandidate>[] taken;
+
+        @SuppressWarnings("unchecked")
+        Partial(int steps, long startTime, long startSeq) {
+            this.startTime = startTime;
+            this.startSeq = startSeq;
+            this.taken = new List[steps];
+            for (int i = 0; i < steps; i++) {
+                taken[i] = new ArrayList<>(1);
+            }
+        }
+
+        /** Whether this match started before {@code other}, or is it (flink-cep's order of computation states). */
+        boolean startsNoLaterThan(Partial other) {
+            return startTime < other.startTime || (startTime == other.startTime && startSeq <= other.startSeq);
+        }
+
+        /** Whether this match started at or before the given transaction (flink-cep's after-match pruning). */
+        boolean startsAtOrBefore(long time, long seq) {
+            return startTime < time || (startTime == time && startSeq <= seq);
+        }
+    }
+
+    // ---- serialization (named by @TypeInfo)
+
+    public static final class Serializer extends OwnSerializers.FieldSerializer<CountedMatches> {
+        private static final long serialVersionUID = 1L;
+        public static final Serializer INSTANCE = new Serializer();
+
+        @Override
+        public CountedMatches createInstance() {
+            return new CountedMatches();
+        }
+
+        @Override
+        public CountedMatches copy(CountedMatches from) {
+            CountedMatches to = new CountedMatches();
+            to.nextSeq = from.nextSeq;
+            for (Partial p : from.partial) {
+                to.partial.add(copy(p));
+            }
+            for (Partial p : from.completed) {
+                to.completed.add(copy(p));
+            }
+            return to;
+        }
+
+        private static Partial copy(Partial from) {
+            Partial to = new Partial(from.taken.length, from.startTime, from.startSeq);
+            to.lastTime = from.lastTime;
+            to.lastSeq = from.lastSeq;
+            to.step = from.step;
+            for (int i = 0; i < from.taken.length; i++) {
+                for (PatternCandidate c : from.taken[i]) {
+                    to.taken[i].add(CandidateSerialization.copy(c));
+                }
+            }
+            return to;
+        }
+
+        @Override
+        public void serialize(CountedMatches m, DataOutputView out) throws IOException {
+            writeVarLong(m.nextSeq, out);
+            writeAll(m.partial, out);
+            writeAll(m.completed, out);
+        }
+
+        private static void writeAll(List<Partial> matches, DataOutputView out) throws IOException {
+            writeVarInt(matches.size(), out);
+            for (Partial p : matches) {
+                out.writeLong(p.startTime);
+                writeVarLong(p.startSeq, out);
+                writeVarLong(p.lastTime - p.startTime, out);
+                writeVarLong(p.lastSeq - p.startSeq, out);
+                writeVarInt(p.step, out);
+                writeVarInt(p.taken.length, out);
+                for (List<PatternCandidate> step : p.taken) {
+                    writeVarInt(step.size(), out);
+                    for (PatternCandidate c : step) {
+                        CandidateSerialization.writeCandidate(c, out);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public CountedMatches deserialize(DataInputView in) throws IOException {
+            CountedMatches m = new CountedMatches();
+            m.nextSeq = readVarLong(in);
+            readAll(m.partial, in);
+            readAll(m.completed, in);
+            return m;
+        }
+
+        private static void readAll(List<Partial> into, DataInputView in) throws IOException {
+            int count = readVarInt(in);
+            for (int i = 0; i < count; i++) {
+                long startTime = in.readLong();
+                long startSeq = readVarLong(in);
+                long lastTime = startTime + readVarLong(in);
+                long lastSeq = startSeq + readVarLong(in);
+                int step = readVarInt(in);
+                Partial p = new Partial(readVarInt(in), startTime, startSeq);
+                p.lastTime = lastTime;
+                p.lastSeq = lastSeq;
+                p.step = step;
+                for (List<PatternCandidate> taken : p.taken) {
+                    int n = readVarInt(in);
+                    for (int j = 0; j < n; j++) {
+                        taken.add(CandidateSerialization.readCandidate(in));
+                    }
+                }
+                into.add(p);
+            }
+        }
+    }
+
+    public static final class TypeFactory extends OwnSerializers.Factory<CountedMatches> {
+        public TypeFactory() {
+            super(CountedMatches.class, Serializer.INSTANCE);
+        }
+    }
+}
