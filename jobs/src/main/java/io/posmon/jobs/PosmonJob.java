@@ -80,8 +80,13 @@ public final class PosmonJob {
                               Sink<RuleSetStatus> ruleStatus) {
     }
 
-    /** Where the contribution pipeline writes. */
-    public record ContributionOutputs(Sink<CustomerContribution> contributions, Sink<TierChange> tierChanges,
+    /**
+     * Where the contribution pipeline writes. Customers' and merchants' contributions go to the same
+     * topic through a sink each, chained to its operator: one sink for both would be a task of its
+     * own, fed over the network, with every record serialized for the hop and again for Kafka.
+     */
+    public record ContributionOutputs(Sink<CustomerContribution> customerContributions,
+                                      Sink<CustomerContribution> merchantContributions, Sink<TierChange> tierChanges,
                                       Sink<PosTransaction> lateTransactions) {
     }
 
@@ -137,7 +142,7 @@ public final class PosmonJob {
                                       Source<Either<DeadLetter, MerchantProfile>, ?, ?> profiles,
                                       StartupProfiles startupProfiles) {
         return new PosmonJob(rules, transactions, profiles, null, null, null, startupProfiles, new RiskOutputs(null, null, null),
-                rules.customerContribution() == null ? null : new ContributionOutputs(null, null, null));
+                rules.customerContribution() == null ? null : new ContributionOutputs(null, null, null, null));
     }
 
     /**
@@ -156,7 +161,8 @@ public final class PosmonJob {
                 s.profilesFile == null ? null : new StartupProfiles(s.profilesFile.toAbsolutePath().toString()),
                 withRisk ? new RiskOutputs(KafkaSinks.alerts(s), KafkaSinks.lateTransactions(s), KafkaSinks.ruleStatus(s))
                         : null,
-                withContributions ? new ContributionOutputs(KafkaSinks.contributions(s), KafkaSinks.tierChanges(s),
+                withContributions ? new ContributionOutputs(KafkaSinks.contributions(s, "contributions"),
+                        KafkaSinks.contributions(s, "merchant-contributions"), KafkaSinks.tierChanges(s),
                         KafkaSinks.lateContributions(s)) : null);
     }
 
@@ -313,7 +319,9 @@ public final class PosmonJob {
     private DataStream<DeadLetter> buildContributions(StreamExecutionEnvironment env, DataStream<SpendEvent> spend,
                                                       DataStream<DeadLetter> dead) {
         ContributionStreams c = contributionStreams(env, spend, dead);
-        c.all().sinkTo(contributions.contributions()).name("contributions-sink").uid("contributions-sink");
+        c.customers().sinkTo(contributions.customerContributions()).name("contributions-sink").uid("contributions-sink");
+        c.merchants().sinkTo(contributions.merchantContributions()).name("merchant-contributions-sink")
+                .uid("merchant-contributions-sink");
         c.customers().getSideOutput(ContributionFunction.TIER_CHANGES).sinkTo(contributions.tierChanges())
                 .name("tier-changes-sink").uid("tier-changes-sink");
         c.customers().getSideOutput(ContributionFunction.LATE)

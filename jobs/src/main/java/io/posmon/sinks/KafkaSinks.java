@@ -33,11 +33,15 @@ public final class KafkaSinks {
         return sink(s, s.lateTopic, PosTransaction.class, PosTransaction::getMerchantId, "late");
     }
 
-    /** Compacted topic: the key names subject and period, so the latest record of a period wins. */
-    public static KafkaSink<CustomerContribution> contributions(JobSettings s) {
+    /**
+     * Compacted topic: the key names subject and period, so the latest record of a period wins.
+     * {@code name} makes the sink's transactional ids its own: two sinks write this topic, one per
+     * contribution operator ("contributions", the customers', keeps the ids of earlier versions).
+     */
+    public static KafkaSink<CustomerContribution> contributions(JobSettings s, String name) {
         return sink(s, s.contributionsTopic, CustomerContribution.class,
                 c -> c.getSubjectType() + "|" + c.getSubjectId() + "|" + c.getPeriodType() + "|" + c.getPeriod(),
-                "contributions");
+                name);
     }
 
     public static KafkaSink<TierChange> tierChanges(JobSettings s) {
