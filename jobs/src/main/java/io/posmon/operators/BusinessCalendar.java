@@ -13,17 +13,39 @@ public final class BusinessCalendar implements Serializable {
     private static final long HOUR_MILLIS = 3_600_000L;
 
     private final String zoneId;
+    private transient ZoneId zone;
     private transient ZoneRules rules;
+    /**
+     * The offset between two transitions of the zone, remembered: nearly every event falls in the
+     * same span as the one before, and the zone's rules search their transitions at each call.
+     */
+    private transient long spanStart = Long.MAX_VALUE;
+    private transient long spanEnd = Long.MIN_VALUE;
+    private transient long spanOffsetMillis;
 
     public BusinessCalendar(ZoneId zone) {
         this.zoneId = zone.getId();
     }
 
-    private long localMillis(long epochMillis) {
-        if (rules == null) {
-            rules = ZoneId.of(zoneId).getRules();
+    private ZoneId zone() {
+        if (zone == null) {
+            zone = ZoneId.of(zoneId);
+            rules = zone.getRules();
         }
-        return epochMillis + rules.getOffset(Instant.ofEpochMilli(epochMillis)).getTotalSeconds() * 1000L;
+        return zone;
+    }
+
+    private long localMillis(long epochMillis) {
+        if (epochMillis < spanStart || epochMillis >= spanEnd) {
+            zone();
+            Instant at = Instant.ofEpochMilli(epochMillis);
+            var previous = rules.previousTransition(at.plusMillis(1));
+            var next = rules.nextTransition(at);
+            spanStart = previous == null ? Long.MIN_VALUE : previous.getInstant().toEpochMilli();
+            spanEnd = next == null ? Long.MAX_VALUE : next.getInstant().toEpochMilli();
+            spanOffsetMillis = rules.getOffset(at).getTotalSeconds() * 1000L;
+        }
+        return epochMillis + spanOffsetMillis;
     }
 
     /** The local business day as days since 1970-01-01. */
@@ -38,13 +60,13 @@ public final class BusinessCalendar implements Serializable {
 
     /** Local date and time, to the second, for summaries a person reads ("2026-11-24 09:29:11"). */
     public String localDateTime(long epochMillis) {
-        return java.time.LocalDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneId.of(zoneId)).withNano(0)
+        return java.time.LocalDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), zone()).withNano(0)
                 .toString().replace('T', ' ');
     }
 
     /** First instant of a business day. */
     public long dayStart(int businessDay) {
-        return LocalDate.ofEpochDay(businessDay).atStartOfDay(ZoneId.of(zoneId)).toInstant().toEpochMilli();
+        return LocalDate.ofEpochDay(businessDay).atStartOfDay(zone()).toInstant().toEpochMilli();
     }
 
     /** First instant of the local clock hour that contains the instant. */

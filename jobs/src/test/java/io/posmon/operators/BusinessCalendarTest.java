@@ -66,4 +66,32 @@ class BusinessCalendarTest {
         assertThat(SHANGHAI.businessDay(ms("1988-07-01T15:00:00Z"))).isEqualTo(day("1988-07-02"));
         assertThat(SHANGHAI.dayStart(day("1988-07-02"))).isEqualTo(ms("1988-07-01T15:00:00Z"));
     }
+
+    /**
+     * The calendar remembers the offset between two transitions of the zone: on instants in any order,
+     * at and around each transition, it gives what the zone's rules give at every call.
+     */
+    @Test
+    void theRememberedOffsetIsTheZonesAtEveryInstant() {
+        java.util.Random random = new java.util.Random(5);
+        for (String id : new String[] {"Asia/Shanghai", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "UTC"}) {
+            ZoneId zone = ZoneId.of(id);
+            BusinessCalendar calendar = new BusinessCalendar(zone);
+            java.util.List<Long> instants = new java.util.ArrayList<>();
+            var t = zone.getRules().nextTransition(Instant.parse("1985-01-01T00:00:00Z"));
+            for (int i = 0; i < 40 && t != null; i++, t = zone.getRules().nextTransition(t.getInstant())) {
+                long at = t.getInstant().toEpochMilli();
+                instants.addAll(java.util.List.of(at - 1, at, at + 1));
+            }
+            for (int i = 0; i < 2_000; i++) {
+                instants.add(ms("1985-01-01T00:00:00Z") + (long) (random.nextDouble() * 50L * 365 * 86_400_000L));
+            }
+            java.util.Collections.shuffle(instants.subList(0, instants.size() / 2), random);
+            for (long at : instants) {
+                var local = Instant.ofEpochMilli(at).atZone(zone).toLocalDateTime();
+                assertThat(calendar.businessDay(at)).as("%s at %d", id, at).isEqualTo((int) local.toLocalDate().toEpochDay());
+                assertThat(calendar.hourOfDay(at)).as("%s at %d", id, at).isEqualTo(local.getHour());
+            }
+        }
+    }
 }

@@ -52,8 +52,24 @@ public class PatternCandidate {
 
     /** With the fields authored pattern conditions can test. */
     public static PatternCandidate of(TransactionContext context) {
-        PatternCandidate c = of(context.tx, context.snapshot());
         PosTransaction tx = context.tx;
+        MerchantProfile profile = context.profile;
+        PatternCandidate c;
+        if (profile == null) {
+            c = of(tx, context.snapshot());
+        } else {
+            // The snapshot's fields straight from the profile: an Avro builder per candidate was 3% of the
+            // merchant operator (each builder copies its schema's field list).
+            c = new PatternCandidate();
+            c.merchantId = tx.getMerchantId();
+            c.transaction = EvidenceItem.of(tx);
+            c.merchantName = profile.getName();
+            c.mcc = profile.getMcc();
+            c.address = profile.getAddress();
+            c.region = profile.getRegion();
+            c.scale = profile.getScale();
+            c.profileKnown = true;
+        }
         c.customerId = tx.getCustomerId() == null ? "" : tx.getCustomerId();
         c.cardToken = tx.getCardToken();
         c.terminalId = tx.getTerminalId();
