@@ -108,6 +108,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--buffer-timeout", converter = io.posmon.cli.DurationText.class, defaultValue = "10ms", description = "Network buffer timeout of every job (as `posmon run --buffer-timeout`). Default: ${DEFAULT-VALUE}")
     Duration bufferTimeout;
 
+    @Option(names = "--incremental-checkpoints", negatable = true, defaultValue = "true", fallbackValue = "true", description = "RocksDB incremental checkpoints in every run (as `posmon run --[no-]incremental-checkpoints`). Default: ${DEFAULT-VALUE}")
+    boolean incrementalCheckpoints = true;
+
     @Option(names = "--seed", description = "Generator seed. Default: ${DEFAULT-VALUE}")
     long seed = 42;
 
@@ -137,7 +140,7 @@ public final class BenchCommand implements Callable<Integer> {
         Exception failure = null;
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); BenchCluster cluster = new BenchCluster(parallelism, managedMemory)) {
             String bootstrap = kafka.bootstrapServers();
-            BenchSettings bench = new BenchSettings(bootstrap, rulesDir, work, parallelism, stateBackend, bufferTimeout);
+            BenchSettings bench = new BenchSettings(bootstrap, rulesDir, work, parallelism, stateBackend, bufferTimeout, incrementalCheckpoints);
             if (parts.contains(Part.THROUGHPUT)) {
                 Sizes sizes = new Sizes(transactions, merchants, cards, seed, firstDay);
                 BenchInput input = BenchInput.write(bootstrap, "base.", work, sizes, parallelism, zone, out);
@@ -195,7 +198,7 @@ public final class BenchCommand implements Callable<Integer> {
             results.note("**The run stopped with an error; the parts after it did not run:** " + e);
         }
         results.note("Cluster: " + parallelism + " slots, managed memory " + managedMemory + " (RocksDB block cache and write buffers), "
-                + "network buffer timeout " + bufferTimeout.toMillis() + " ms, watermark interval " + new JobSettings().watermarkInterval.toMillis() + " ms, object reuse on, RocksDB bloom filters on");
+                + (incrementalCheckpoints ? "incremental" : "full") + " checkpoints, network buffer timeout " + bufferTimeout.toMillis() + " ms, watermark interval " + new JobSettings().watermarkInterval.toMillis() + " ms, object reuse on, RocksDB bloom filters on");
         results.note(String.format(java.util.Locale.ROOT, "1-minute load average of the machine at the end: %.1f",
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         String markdown = results.markdown();

@@ -27,7 +27,7 @@ public final class FlinkSetup {
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, s.checkpointDir);
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(s.checkpointIntervalMillis));
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
-        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, s.incrementalCheckpoints);
         // Timers on the heap, not in RocksDB: every candidate of a pattern rule and every contribution
         // emission has one, and a RocksDB timer costs a write, a seek and a delete. They are few per
         // key (coalesced per hour or minute) and are checkpointed with the keyed state.

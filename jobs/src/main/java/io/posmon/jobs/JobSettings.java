@@ -78,6 +78,9 @@ public class JobSettings {
     @Option(names = "--state-backend", description = "rocksdb or hashmap. Default: ${DEFAULT-VALUE}")
     public String stateBackend = "rocksdb";
 
+    @Option(names = "--incremental-checkpoints", negatable = true, defaultValue = "true", fallbackValue = "true", description = "RocksDB checkpoints that upload only the files new since the last one. Their synchronous part flushes RocksDB's write buffers while records wait; a full checkpoint only takes a RocksDB snapshot then, and copies all state in the background. Default: ${DEFAULT-VALUE}")
+    public boolean incrementalCheckpoints = true;
+
     @Option(names = "--managed-memory", description = "Flink managed memory of the in-process cluster (this JVM), which RocksDB uses for its block cache and write buffers; a Flink cluster sets its own (taskmanager.memory.managed.size). Default: ${DEFAULT-VALUE}")
     public String managedMemory = "1g";
 
@@ -90,7 +93,7 @@ public class JobSettings {
     @Option(names = "--delivery", description = "EXACTLY_ONCE (outputs visible to read_committed consumers at each checkpoint), AT_LEAST_ONCE (lower latency; consumers dedupe on ids) or NONE. Default: ${DEFAULT-VALUE}")
     public DeliveryGuarantee delivery = DeliveryGuarantee.EXACTLY_ONCE;
 
-    @Option(names = "--from-earliest", negatable = true, description = "Start from the earliest offsets when the group has none (else latest). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--from-earliest", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Start from the earliest offsets when the group has none (else latest). Default: ${DEFAULT-VALUE}")
     public boolean fromEarliest = true;
 
     /** Read the transactions topic up to its end offsets at start and then finish (tests, replays). */
