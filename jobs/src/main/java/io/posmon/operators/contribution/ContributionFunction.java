@@ -222,12 +222,9 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
             boolean eligible = config.eligible(e);
             boolean instalment = tx.getInstallments() > 0;
             String counterparty = customers() ? tx.getMerchantId() : tx.getCardToken();
-            if (firstTime(dayPrefix(day) + counterparty)) {
-                d.distinctCounterparties++;
-            }
-            if (firstTime(monthPrefix(month) + counterparty)) {
-                m.distinctCounterparties++;
-            }
+            long print = CounterpartyPrints.of(counterparty);
+            countCounterparty(d, dayPrefix(day), counterparty, print);
+            countCounterparty(m, monthPrefix(month), counterparty, print);
             for (PeriodFigures f : new PeriodFigures[] {d, m}) {
                 f.count++;
                 if (eligible) {
@@ -349,8 +346,9 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         // can ask about any more would only cost a scan per subject.
         boolean inputEnded = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
         for (int day : closedDays) {
+            boolean idsInMapState = dayMap.get(day).counterpartyPrints == null;
             days.remove(day);
-            if (!inputEnded) {
+            if (!inputEnded && idsInMapState) {
                 forgetCounterparties(dayPrefix(day));
             }
         }
@@ -364,11 +362,15 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
                 f.revision++;
                 f.dirty = false;
                 f.closed = closing;
+                if (closesNow && f.counterpartyPrints != null) {
+                    // A closed month's count is final (later events are late): keep the count, forget the ids.
+                    f.counterpartyPrints = CounterpartyPrints.NONE;
+                    f.printIndex = null;
+                }
                 months.put(mo, f);
                 out.collect(record(ctx.getCurrentKey(), s, tier, PeriodType.MONTH, firstDay(mo), f, monthMap, mo));
             }
-            if (closesNow && !inputEnded) {
-                // A closed month's count is final: keep the count, forget the ids.
+            if (closesNow && !inputEnded && f.counterpartyPrints == null) {
                 forgetCounterparties(monthPrefix(mo));
             }
         }
@@ -548,7 +550,17 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         }
     }
 
-    /** Records the counterparty of a period; true the first time. */
+    /** Counts the counterparty in the period the first time it is seen there. */
+    private void countCounterparty(PeriodFigures f, String prefix, String counterparty, long print) throws Exception {
+        if (f.counterpartyPrints != null) {
+            CounterpartyPrints.add(f, print);
+        } else if (firstTime(prefix + counterparty)) {
+            // A period begun before the fingerprints were kept: its ids are in the map state.
+            f.distinctCounterparties++;
+        }
+    }
+
+    /** Records the counterparty of a period in the map state; true the first time. */
     private boolean firstTime(String key) throws Exception {
         if (counterparties.contains(key)) {
             return false;
@@ -583,8 +595,14 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         return "M" + month + "|";
     }
 
+    /** The stored figures, or those of a period begun now (which keeps its counterparties' fingerprints). */
     private static PeriodFigures orNew(PeriodFigures f) {
-        return f == null ? new PeriodFigures() : f;
+        if (f != null) {
+            return f;
+        }
+        PeriodFigures fresh = new PeriodFigures();
+        fresh.counterpartyPrints = CounterpartyPrints.NONE;
+        return fresh;
     }
 
     static int monthIndex(LocalDate date) {

@@ -12,8 +12,15 @@ public class PeriodFigures {
     /** Sum of amount x feeRateBps; the fee is this / 10000, rounded down once per period. */
     public long feeBasis;
     public Map<String, Long> byMccGroup = new HashMap<>();
-    /** Distinct merchants of a customer, or cards of a merchant (the ids themselves are in their own map state). */
+    /** Distinct merchants of a customer, or cards of a merchant. */
     public int distinctCounterparties;
+    /**
+     * Their fingerprints (see CounterpartyPrints). Null in a period begun before the fingerprints
+     * were kept (state written before 2026-12-03): its ids are in the "counterparties" map state.
+     */
+    public long[] counterpartyPrints;
+    /** Not stored: rebuilt from the prints when needed. */
+    transient CounterpartyPrints.Index printIndex;
     public long lastEventTime;
     public int revision;
     public boolean dirty;

@@ -184,6 +184,46 @@ final class ContributionHarness implements AutoCloseable {
         }
     }
 
+    /**
+     * Stores, as the operator before 2026-12-03 did, a month of {@code key} whose distinct
+     * counterparties are ids in the "counterparties" map state, not fingerprints in the figures.
+     */
+    void storeMonthBeforeFingerprints(String key, String yearMonth, PeriodFigures figures, String... counterparties)
+            throws Exception {
+        var backend = harness.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey(key);
+        int month = ContributionFunction.monthIndex(YearMonth.parse(yearMonth).atDay(1));
+        var serializer = org.apache.flink.api.common.typeinfo.TypeInformation.of(PeriodFigures.class)
+                .createSerializer(new org.apache.flink.api.common.serialization.SerializerConfigImpl());
+        org.apache.flink.api.common.state.ValueState<java.util.Map<Integer, PeriodFigures>> months =
+                backend.getPartitionedState(VoidNamespace.INSTANCE, org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE,
+                        new org.apache.flink.api.common.state.ValueStateDescriptor<>(
+                                "months" + io.posmon.operators.state.KeyedStateCache.BATCHED_SUFFIX,
+                                new org.apache.flink.api.common.typeutils.base.MapSerializer<>(
+                                        org.apache.flink.api.common.typeutils.base.IntSerializer.INSTANCE, serializer)));
+        months.update(new java.util.HashMap<>(java.util.Map.of(month, figures)));
+        org.apache.flink.api.common.state.MapState<String, Boolean> ids =
+                backend.getPartitionedState(VoidNamespace.INSTANCE, org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE,
+                        new org.apache.flink.api.common.state.MapStateDescriptor<>("counterparties", Types.STRING, Types.BOOLEAN));
+        for (String id : counterparties) {
+            ids.put("M" + month + "|" + id, Boolean.TRUE);
+        }
+    }
+
+    /** The ids left in the "counterparties" map state of {@code key}. */
+    List<String> counterpartyIdsInMapState(String key) throws Exception {
+        var backend = harness.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey(key);
+        org.apache.flink.api.common.state.MapState<String, Boolean> ids =
+                backend.getPartitionedState(VoidNamespace.INSTANCE, org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE,
+                        new org.apache.flink.api.common.state.MapStateDescriptor<>("counterparties", Types.STRING, Types.BOOLEAN));
+        List<String> left = new ArrayList<>();
+        for (String id : ids.keys()) {
+            left.add(id);
+        }
+        return left;
+    }
+
     int eventTimeTimers() {
         return harness.numEventTimeTimers();
     }

@@ -88,4 +88,47 @@ class MerchantContributionTest {
         assertThat(h.month("2026-11").getIsFinal()).isTrue();
         assertThat(h.month("2026-11").getTier()).isEqualTo(Tier.NOT_RATED);
     }
+
+    @Test
+    void aMonthBegunBeforeTheFingerprintsGoesOnCountingItsCardsFromTheMapState() throws Exception {
+        PeriodFigures october = new PeriodFigures();
+        october.count = 2;
+        october.eligibleMinor = 30_000;
+        october.distinctCounterparties = 2;
+        october.lastEventTime = Tx.local("2026-10-20T10:00").toEpochMilli();
+        h.storeMonthBeforeFingerprints("M1", "2026-10", october, "tok_A", "tok_B");
+        h.send(atM1(Tx.sale("o1", "M1", "2026-10-23T10:00", 1_000).setCardToken("tok_A").build()),
+                atM1(Tx.sale("o2", "M1", "2026-10-23T11:00", 1_000).setCardToken("tok_C").build()),
+                atM1(Tx.sale("o3", "M1", "2026-10-23T12:00", 1_000).setCardToken("tok_C").build()));
+        h.watermark("2026-10-23T23:00");
+
+        assertThat(h.month("2026-10").getDistinctCounterparties()).as("tok_A, tok_B before; tok_C").isEqualTo(3);
+        assertThat(h.month("2026-10").getTransactionCount()).isEqualTo(5);
+        assertThat(h.day("2026-10-23").getDistinctCounterparties()).as("a new day: fingerprints").isEqualTo(2);
+        assertThat(h.counterpartyIdsInMapState("M1")).hasSize(3);
+
+        // Its closing timer was the old operator's (a timer of its first sale): here the emission after a sale does it.
+        h.send(atM1(Tx.sale("n1", "M1", "2026-11-02T00:00:30", 1_000).setCardToken("tok_A").build()));
+        h.watermark("2026-11-02T00:02");
+        assertThat(h.month("2026-10").getDistinctCounterparties()).isEqualTo(3);
+        assertThat(h.month("2026-10").getIsFinal()).isTrue();
+        assertThat(h.counterpartyIdsInMapState("M1")).as("forgotten when the month closed").isEmpty();
+    }
+
+    @Test
+    void distinctCardsOfADayAndAMonthAcrossDays() throws Exception {
+        for (int day = 1; day <= 3; day++) {
+            for (int card = 0; card < 40; card++) {
+                // Day d sees cards 20(d-1) .. 20(d-1)+39: half of them seen the day before.
+                String token = "tok_" + (20 * (day - 1) + card);
+                h.send(atM1(Tx.sale("d" + day + "c" + card, "M1", "2026-11-0" + day + "T10:" + String.format("%02d", card), 100)
+                        .setCardToken(token).build()));
+            }
+        }
+        h.watermark("2026-11-03T23:00");
+        assertThat(h.day("2026-11-01").getDistinctCounterparties()).isEqualTo(40);
+        assertThat(h.day("2026-11-03").getDistinctCounterparties()).isEqualTo(40);
+        assertThat(h.month("2026-11").getDistinctCounterparties()).as("tok_0 .. tok_79").isEqualTo(80);
+        assertThat(h.month("2026-11").getTransactionCount()).isEqualTo(120);
+    }
 }
