@@ -82,8 +82,8 @@ final class BenchReport {
             md.append("\n");
         }
         if (!state.isEmpty()) {
-            md.append(String.format(Locale.ROOT, "State after each simulated day (%,d merchants, both pipelines, RocksDB "
-                    + "checkpoint sizes; every 5th day and the last):%n%n", stateMerchants));
+            md.append(String.format(Locale.ROOT, "State after each simulated day (%,d merchants, both pipelines, full "
+                    + "checkpoint sizes on the heap backend, i.e. the live state serialized; every 5th day and the last):%n%n", stateMerchants));
             md.append("| day | transactions | per merchant | merchant risk | pattern rules | merchant contributions | per customer |\n");
             md.append("|---|---:|---:|---:|---:|---:|---:|\n");
             for (int i = 0; i < state.size(); i++) {
