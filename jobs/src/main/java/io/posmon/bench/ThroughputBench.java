@@ -1,5 +1,6 @@
 package io.posmon.bench;
 
+import io.posmon.records.RecordTypes;
 import io.posmon.jobs.FlinkSetup;
 import io.posmon.jobs.JobSettings;
 import io.posmon.jobs.PosmonJob;
@@ -78,7 +79,7 @@ final class ThroughputBench {
         if (v == Variant.CEILING) {
             var engine = RuleCompiler.compile(RuleSetLoader.load(rulesDir)).engine();
             env.fromSource(KafkaSources.transactions(s, engine), Watermarks.transactions(engine), "transactions")
-                    .process(new SplitDeadLetters<PosTransaction>(), new AvroTypeInfo<>(PosTransaction.class))
+                    .process(new SplitDeadLetters<PosTransaction>(), RecordTypes.TRANSACTION)
                     .name("decode-transactions")
                     .sinkTo(new DiscardingSink<>()).name("discard");
         } else {

@@ -1,5 +1,6 @@
 package io.posmon.jobs;
 
+import io.posmon.records.RecordTypes;
 import io.posmon.schema.DeadLetter;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,7 @@ public final class LocalReplaySource {
         RECORDS.put(id, List.copyOf(records));
         EMITTED.put(id, new AtomicLong());
         TypeInformation<Either<DeadLetter, T>> info = new EitherTypeInfo<>(new AvroTypeInfo<>(DeadLetter.class),
-                new AvroTypeInfo<>(type));
+                RecordTypes.of(type));
         return new Handle<>(id, new DataGeneratorSource<>(new Lookup<>(id), records.size(), info));
     }
 

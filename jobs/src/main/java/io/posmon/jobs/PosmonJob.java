@@ -1,5 +1,6 @@
 package io.posmon.jobs;
 
+import io.posmon.records.RecordTypes;
 import io.posmon.metrics.AlertMetrics;
 import io.posmon.kafka.KafkaClientSecurity;
 import io.posmon.kafka.Topics;
@@ -232,7 +233,7 @@ public final class PosmonJob {
         SingleOutputStreamOperator<PosTransaction> tx = env
                 .fromSource(transactions, Watermarks.transactions(rules.engine()), "transactions")
                 .uid("transactions-source")
-                .process(new SplitDeadLetters<PosTransaction>(), new AvroTypeInfo<>(PosTransaction.class))
+                .process(new SplitDeadLetters<PosTransaction>(), RecordTypes.TRANSACTION)
                 .name("decode-transactions").uid("decode-transactions");
         SingleOutputStreamOperator<MerchantProfile> profileUpdates = env
                 .fromSource(profiles, Watermarks.<MerchantProfile>referenceData(), "merchant-profiles")
@@ -258,7 +259,7 @@ public final class PosmonJob {
 
         // Transactions and profile updates as one keyed input: a broadcast input takes one other input.
         TypeInformation<Either<PosTransaction, MerchantProfile>> merchantEvent =
-                new EitherTypeInfo<>(new AvroTypeInfo<>(PosTransaction.class), new AvroTypeInfo<>(MerchantProfile.class));
+                new EitherTypeInfo<>(RecordTypes.TRANSACTION, new AvroTypeInfo<>(MerchantProfile.class));
         DataStream<Either<PosTransaction, MerchantProfile>> merchantEvents = tx
                 .map(t -> Either.<PosTransaction, MerchantProfile>Left(t), merchantEvent)
                 .name("transactions-as-merchant-events").uid("transactions-as-merchant-events")

@@ -1,5 +1,6 @@
 package io.posmon.operators;
 
+import io.posmon.records.RecordTypes;
 import io.posmon.operators.checks.KeyedCheck;
 import io.posmon.operators.contribution.SpendEvent;
 import io.posmon.operators.patterns.CompiledPattern;
@@ -53,7 +54,7 @@ public class MerchantRiskFunction
     private static final Logger LOG = LoggerFactory.getLogger(MerchantRiskFunction.class);
 
     public static final OutputTag<PosTransaction> LATE =
-            new OutputTag<>("late-transactions", new AvroTypeInfo<>(PosTransaction.class));
+            new OutputTag<>("late-transactions", RecordTypes.TRANSACTION);
 
     /** Every approved, first-seen transaction with its merchant's data, late or not, for the contribution pipeline. */
     public static final OutputTag<SpendEvent> SPEND =

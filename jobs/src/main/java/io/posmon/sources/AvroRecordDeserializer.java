@@ -1,5 +1,6 @@
 package io.posmon.sources;
 
+import io.posmon.records.RecordTypes;
 import io.posmon.carddata.PanGuard;
 import io.posmon.schema.DeadLetter;
 import java.io.IOException;
@@ -93,6 +94,6 @@ public final class AvroRecordDeserializer<T extends SpecificRecordBase>
 
     @Override
     public TypeInformation<Either<DeadLetter, T>> getProducedType() {
-        return new EitherTypeInfo<>(new AvroTypeInfo<>(DeadLetter.class), new AvroTypeInfo<>(type));
+        return new EitherTypeInfo<>(new AvroTypeInfo<>(DeadLetter.class), RecordTypes.of(type));
     }
 }

@@ -8,6 +8,7 @@ import io.posmon.operators.patterns.CompiledPattern;
 import io.posmon.operators.patterns.PatternCandidate;
 import io.posmon.operators.patterns.RuleCandidate;
 import io.posmon.operators.state.OwnSerializers;
+import io.posmon.records.RecordTypes;
 import io.posmon.schema.CardType;
 import io.posmon.schema.MerchantProfile;
 import io.posmon.schema.PosTransaction;
@@ -39,11 +40,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * Flink's serializers for the records that cross the network between the job's operators, with
  * the type information the job declares for them (serializer config defaults, as in the job):
  * <ul>
- *   <li>{@code PosTransaction}: the Avro serializer ({@link AvroTypeInfo});</li>
+ *   <li>{@code PosTransaction}: its own serializer ({@link RecordTypes#TRANSACTION}), and (suffix
+ *       {@code -avro}) Flink's Avro serializer ({@link AvroTypeInfo}) it replaced;</li>
  *   <li>{@code MerchantEvent}: {@code Either<PosTransaction, MerchantProfile>}, what actually crosses
- *       the keyBy(merchant) into the merchant operator (a tag byte and the Avro record);</li>
- *   <li>{@code SpendEvent}: the POJO the merchant operator sends to the contribution operators
- *       (keyBy customer and keyBy merchant);</li>
+ *       the keyBy(merchant) into the merchant operator (a tag byte and the transaction);</li>
+ *   <li>{@code SpendEvent}: what the merchant operator sends to the contribution operators
+ *       (keyBy customer and keyBy merchant), with its own serializer and (suffix {@code -pojo})
+ *       with Flink's POJO serializer, the transaction inside through Avro;</li>
  *   <li>{@code RuleCandidate}: what it sends to the pattern operator (keyBy rule and partition).</li>
  * </ul>
  * and two values of the merchant operator's state, written at checkpoints and read when a merchant
@@ -64,7 +67,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class FlinkSerializerBenchmark {
 
-    @Param({"PosTransaction", "MerchantEvent", "SpendEvent", "RuleCandidate",
+    @Param({"PosTransaction", "PosTransaction-avro", "MerchantEvent", "SpendEvent", "SpendEvent-pojo", "RuleCandidate",
             "SeenTransaction", "SeenTransaction-pojo", "VolumeHistory", "VolumeHistory-pojo"})
     public String record;
 
@@ -81,21 +84,20 @@ public class FlinkSerializerBenchmark {
         TypeInformation<?> type;
         List<Object> made = new ArrayList<>();
         switch (record) {
-            case "PosTransaction" -> {
-                type = new AvroTypeInfo<>(PosTransaction.class);
+            case "PosTransaction", "PosTransaction-avro" -> {
+                type = record.endsWith("-avro") ? new AvroTypeInfo<>(PosTransaction.class) : RecordTypes.TRANSACTION;
                 made.addAll(List.of(w.transactions));
             }
             case "MerchantEvent" -> {
                 // As PosmonJob declares the merchant operator's keyed input.
-                type = new EitherTypeInfo<>(new AvroTypeInfo<>(PosTransaction.class),
-                        new AvroTypeInfo<>(MerchantProfile.class));
+                type = new EitherTypeInfo<>(RecordTypes.TRANSACTION, new AvroTypeInfo<>(MerchantProfile.class));
                 for (PosTransaction tx : w.transactions) {
                     made.add(Either.<PosTransaction, MerchantProfile>Left(tx));
                 }
             }
-            case "SpendEvent" -> {
+            case "SpendEvent", "SpendEvent-pojo" -> {
                 // As MerchantRiskFunction declares its SPEND side output and fills each event.
-                type = TypeInformation.of(SpendEvent.class);
+                type = record.endsWith("-pojo") ? OwnSerializers.pojoTypeOf(SpendEvent.class) : TypeInformation.of(SpendEvent.class);
                 for (PosTransaction tx : w.approved) {
                     MerchantProfile p = w.profiles.get(tx.getMerchantId());
                     SpendEvent e = new SpendEvent();

@@ -1,5 +1,6 @@
 package io.posmon.operators.contribution;
 
+import io.posmon.records.RecordTypes;
 import io.posmon.operators.BusinessCalendar;
 import io.posmon.operators.state.KeyedStateCache;
 import io.posmon.schema.ContributionSubject;
@@ -49,7 +50,7 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         implements io.posmon.operators.state.StateCachingOperators.CachesKeyedState {
 
     public static final OutputTag<PosTransaction> LATE =
-            new OutputTag<>("late-contributions", new AvroTypeInfo<>(PosTransaction.class));
+            new OutputTag<>("late-contributions", RecordTypes.TRANSACTION);
     public static final OutputTag<TierChange> TIER_CHANGES =
             new OutputTag<>("tier-changes", new AvroTypeInfo<>(TierChange.class));
 

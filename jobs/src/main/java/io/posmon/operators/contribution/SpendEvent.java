@@ -1,14 +1,16 @@
 package io.posmon.operators.contribution;
 
 import io.posmon.schema.PosTransaction;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * An approved, first-seen transaction with what the contribution pipeline needs of its merchant.
  * The merchant operator (keyed by merchant, where the profile is) makes it; the contribution
  * operators (keyed by customer or by merchant) consume it. A customer's product holdings travel
  * on the same stream, as an event with {@code holdings} and no transaction, so they meet the
- * customer's figures in one keyed operator.
+ * customer's figures in one keyed operator. It travels through {@link SpendEventSerializer}.
  */
+@TypeInfo(SpendEventSerializer.TypeFactory.class)
 public class SpendEvent {
     public PosTransaction tx;
     public String mccGroup;
