@@ -81,6 +81,15 @@ class PosTransactionSerializerTest {
     }
 
     @Test
+    void emptyAndLongStringsKeepTheirLength() throws Exception {
+        PosTransaction t = everyFieldSet(true);
+        t.setTerminalId("");
+        t.setCardToken("x".repeat(10_000)); // beyond the 4 KiB scratch array a thread starts with
+        t.setMaskedPan("é".repeat(3_000)); // two bytes a char in UTF-8
+        assertSameFields(roundTrip(S, t), t);
+    }
+
+    @Test
     void aCopyIsANewRecord() {
         PosTransaction t = everyFieldSet(true);
         PosTransaction c = S.copy(t);
