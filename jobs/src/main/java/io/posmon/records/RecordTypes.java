@@ -9,7 +9,9 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 /**
  * The Flink types of the Avro records flowing through the jobs. The transaction, the one record of
  * every event, has a serializer of its own ({@link PosTransactionSerializer}); the others, an
- * alert or a profile at a time, keep Flink's Avro serializer.
+ * alert or a profile at a time, keep Flink's Avro serializer. A generated class cannot name its
+ * serializer with {@code @TypeInfo}, so {@code TypeInformation.of(PosTransaction.class)} still gives
+ * Flink's Avro type: declare transactions with {@link #TRANSACTION}.
  */
 public final class RecordTypes {
 

@@ -112,6 +112,18 @@ class PosTransactionSerializerTest {
     }
 
     @Test
+    void corruptLengthsAndOrdinalsFailAsIoErrors() throws Exception {
+        DataOutputSerializer negativeLength = new DataOutputSerializer(16);
+        negativeLength.writeByte(0); // flags
+        io.posmon.operators.state.OwnSerializers.writeVarInt(Integer.MIN_VALUE, negativeLength);
+        assertThatThrownBy(() -> S.deserialize(new DataInputDeserializer(negativeLength.getCopyOfBuffer())))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("corrupt");
+        assertThatThrownBy(() -> io.posmon.operators.state.OwnSerializers.readEnum(
+                io.posmon.schema.CardType.values(), new DataInputDeserializer(new byte[] {9})))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("corrupt");
+    }
+
+    @Test
     void truncatedBytesFailLoudly() throws Exception {
         DataOutputSerializer out = new DataOutputSerializer(64);
         S.serialize(everyFieldSet(true), out);

@@ -273,14 +273,16 @@ public final class OwnSerializers {
     }
 
     public static String readUtf8(DataInputView in) throws IOException {
-        int n = readVarInt(in) - 1;
-        if (n < 0) {
-            if (n == -1) {
+        int lengthPlusOne = readVarInt(in);
+        if (lengthPlusOne <= 0) {
+            if (lengthPlusOne == 0) {
                 return null;
             }
             throw new IOException("a negative string length: the data is corrupt");
         }
-        byte[] b = scratch(n);
+        int n = lengthPlusOne - 1;
+        // A rare long string gets an array of its own rather than growing the thread's for good.
+        byte[] b = n <= SCRATCH_START ? scratch(n) : new byte[n];
         in.readFully(b, 0, n);
         return new String(b, 0, n, java.nio.charset.StandardCharsets.UTF_8);
     }
@@ -291,6 +293,9 @@ public final class OwnSerializers {
 
     public static <E> E readEnum(E[] values, DataInputView in) throws IOException {
         int ordinal = in.readByte();
+        if (ordinal >= values.length || ordinal < -1) {
+            throw new IOException("enum ordinal " + ordinal + " of " + values.length + " values: the data is corrupt");
+        }
         return ordinal < 0 ? null : values[ordinal];
     }
 
@@ -344,7 +349,8 @@ public final class OwnSerializers {
         return b;
     }
 
-    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[4096]);
+    private static final int SCRATCH_START = 4096;
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SCRATCH_START]);
 
     /**
      * Reads what {@link #putVarLong} wrote into an array: a large value written with its length

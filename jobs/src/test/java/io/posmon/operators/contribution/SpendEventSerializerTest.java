@@ -40,18 +40,31 @@ class SpendEventSerializerTest {
         assertThat(fields).isEqualTo(SpendEventSerializer.FIELDS.stream().sorted().toList());
     }
 
-    @Test
-    void aTransactionsEventKeepsEveryField() throws Exception {
+    /** Every field of the class set by reflection to a value unlike a new event's, so a new field is covered too. */
+    private static SpendEvent everyFieldSet() throws Exception {
         SpendEvent e = new SpendEvent();
-        e.tx = sale();
-        e.mccGroup = "retail";
-        e.mcc = "5411";
-        e.feeRateBps = Integer.MAX_VALUE;
-        e.profileKnown = true;
-        e.merchantRegion = "north";
-        e.repeatedUndo = true;
-        e.holder = "C1";
-        e.holdings = List.of("card", "deposit");
+        SpendEvent fresh = new SpendEvent();
+        for (Field f : SpendEvent.class.getDeclaredFields()) {
+            if (Modifier.isStatic(f.getModifiers())) {
+                continue;
+            }
+            Class<?> t = f.getType();
+            Object value = t == PosTransaction.class ? sale()
+                    : t == String.class ? f.getName() + "-値"
+                    : t == int.class ? (Object) Integer.MAX_VALUE
+                    : t == boolean.class ? (Object) Boolean.TRUE
+                    : t == List.class ? List.of("PLATINUM_CREDIT_CARD", "")
+                    : null;
+            assertThat(value).as("the test builds a value for " + f).isNotNull();
+            f.set(e, value);
+            assertThat(f.get(e)).as(f.getName()).isNotEqualTo(f.get(fresh));
+        }
+        return e;
+    }
+
+    @Test
+    void anEventKeepsEveryField() throws Exception {
+        SpendEvent e = everyFieldSet();
         SpendEvent back = roundTrip(S, e);
         assertThat(back).usingRecursiveComparison().isEqualTo(e);
         assertThat(back.tx).isEqualTo(e.tx);
