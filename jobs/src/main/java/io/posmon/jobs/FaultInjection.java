@@ -4,8 +4,10 @@ import java.io.Serializable;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
-import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
  * Chaos for recovery tests: an operator in front of the alert sink that fails the job when a
@@ -15,7 +17,8 @@ import org.apache.flink.api.common.state.CheckpointListener;
  * task finishes as soon as it has handed on its input). Only tests set it; a job without it has no
  * such operator.
  *
- * <p>What has been thrown is kept per plan in this JVM (a MiniCluster restarts tasks in the same
+ * <p>A run whose input ends before the plan's checkpoints have all come fails at the end of its input
+ * for each failure still due. What has been thrown is kept per plan in this JVM (a MiniCluster restarts tasks in the same
  * JVM), so each chosen checkpoint fails the job exactly once.
  */
 public final class FaultInjection implements Serializable {
@@ -42,7 +45,7 @@ public final class FaultInjection implements Serializable {
         return THROWN.get(plan).size();
     }
 
-    <T> RichMapFunction<T, T> operator() {
+    <T> OneInputStreamOperator<T, T> operator() {
         return new Thrower<>(plan, failures, spacing);
     }
 
@@ -53,7 +56,8 @@ public final class FaultInjection implements Serializable {
         }
     }
 
-    private static final class Thrower<T> extends RichMapFunction<T, T> implements CheckpointListener {
+    private static final class Thrower<T> extends AbstractStreamOperator<T>
+            implements OneInputStreamOperator<T, T>, BoundedOneInput {
         private final String plan;
         private final int failures;
         private final long spacing;
@@ -65,17 +69,37 @@ public final class FaultInjection implements Serializable {
         }
 
         @Override
-        public T map(T value) {
-            return value;
+        public void processElement(StreamRecord<T> element) {
+            output.collect(element);
         }
 
         @Override
-        public void notifyCheckpointComplete(long checkpointId) {
+        public void notifyCheckpointComplete(long checkpointId) throws Exception {
+            super.notifyCheckpointComplete(checkpointId);
             ConcurrentSkipListSet<Long> thrown = THROWN.get(plan);
             boolean due = thrown.size() < failures && (thrown.isEmpty() || checkpointId >= thrown.last() + spacing);
-            if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0 && due && thrown.add(checkpointId)) {
+            if (firstSubtask() && due && thrown.add(checkpointId)) {
                 throw new InjectedFailure("injected failure after checkpoint " + checkpointId + " (plan " + plan + ")");
             }
+        }
+
+        /**
+         * A fast run can reach the end of its input before enough checkpoints have completed: the
+         * failures still due are thrown here, one per end of input, so a plan always injects all
+         * of them (each restart replays from the last checkpoint and ends here again).
+         */
+        @Override
+        public void endInput() {
+            ConcurrentSkipListSet<Long> thrown = THROWN.get(plan);
+            if (firstSubtask() && thrown.size() < failures) {
+                long endOfInput = -1L - thrown.size(); // below every checkpoint id, so the spacing is unaffected
+                thrown.add(endOfInput);
+                throw new InjectedFailure("injected failure at the end of the input (plan " + plan + ")");
+            }
+        }
+
+        private boolean firstSubtask() {
+            return getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
         }
     }
 }

@@ -189,8 +189,8 @@ public final class PosmonJob {
         if (risk != null) {
             DataStream<MerchantAlert> alerts = alerts(front);
             if (faults != null) {
-                alerts = alerts.map(faults.<MerchantAlert>operator(), new AvroTypeInfo<>(MerchantAlert.class))
-                        .name("fault-injection").uid("fault-injection");
+                alerts = alerts.transform("fault-injection", new AvroTypeInfo<>(MerchantAlert.class), faults.<MerchantAlert>operator())
+                        .uid("fault-injection");
             }
             alerts.map(new AlertMetrics(), new AvroTypeInfo<>(MerchantAlert.class)).name("alert-metrics").uid("alert-metrics")
                     .sinkTo(risk.alerts()).name("alerts-sink").uid("alerts-sink");
