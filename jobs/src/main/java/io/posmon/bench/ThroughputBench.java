@@ -1,11 +1,11 @@
 package io.posmon.bench;
 
-import io.posmon.records.RecordTypes;
 import io.posmon.jobs.FlinkSetup;
 import io.posmon.jobs.JobSettings;
 import io.posmon.jobs.PosmonJob;
 import io.posmon.kafka.Topics;
 import io.posmon.operators.SplitDeadLetters;
+import io.posmon.records.RecordTypes;
 import io.posmon.rules.compiler.RuleCompiler;
 import io.posmon.rules.parser.RuleSetLoader;
 import io.posmon.schema.PosTransaction;

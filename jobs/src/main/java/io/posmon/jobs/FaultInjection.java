@@ -17,9 +17,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * task finishes as soon as it has handed on its input). Only tests set it; a job without it has no
  * such operator.
  *
- * <p>A run whose input ends before the plan's checkpoints have all come fails at the end of its input
- * for each failure still due. What has been thrown is kept per plan in this JVM (a MiniCluster restarts tasks in the same
- * JVM), so each chosen checkpoint fails the job exactly once.
+ * <p>A run whose input ends before the plan's checkpoints have all come fails at the end of its
+ * input for each failure still due. What has been thrown is kept per plan in this JVM (a MiniCluster
+ * restarts tasks in the same JVM), so each chosen checkpoint fails the job exactly once.
  */
 public final class FaultInjection implements Serializable {
 

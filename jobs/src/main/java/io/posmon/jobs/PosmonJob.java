@@ -1,6 +1,5 @@
 package io.posmon.jobs;
 
-import io.posmon.records.RecordTypes;
 import io.posmon.metrics.AlertMetrics;
 import io.posmon.kafka.KafkaClientSecurity;
 import io.posmon.kafka.Topics;
@@ -13,6 +12,7 @@ import io.posmon.operators.contribution.SpendEvent;
 import io.posmon.operators.LiveRules;
 import io.posmon.operators.patterns.PatternRulesFunction;
 import io.posmon.operators.patterns.RuleCandidate;
+import io.posmon.records.RecordTypes;
 import io.posmon.rules.compiler.CompiledRules;
 import io.posmon.rules.compiler.RuleCompiler;
 import io.posmon.rules.parser.RuleSetLoader;

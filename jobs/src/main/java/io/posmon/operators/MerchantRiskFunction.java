@@ -1,10 +1,10 @@
 package io.posmon.operators;
 
-import io.posmon.records.RecordTypes;
 import io.posmon.operators.checks.KeyedCheck;
 import io.posmon.operators.contribution.SpendEvent;
 import io.posmon.operators.patterns.CompiledPattern;
 import io.posmon.operators.patterns.PatternCandidate;
+import io.posmon.records.RecordTypes;
 import io.posmon.schema.CardType;
 import io.posmon.schema.MerchantAlert;
 import io.posmon.schema.MerchantProfile;

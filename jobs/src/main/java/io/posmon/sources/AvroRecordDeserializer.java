@@ -1,7 +1,7 @@
 package io.posmon.sources;
 
-import io.posmon.records.RecordTypes;
 import io.posmon.carddata.PanGuard;
+import io.posmon.records.RecordTypes;
 import io.posmon.schema.DeadLetter;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,8 +1,8 @@
 package io.posmon.operators.contribution;
 
-import io.posmon.records.RecordTypes;
 import io.posmon.operators.BusinessCalendar;
 import io.posmon.operators.state.KeyedStateCache;
+import io.posmon.records.RecordTypes;
 import io.posmon.schema.ContributionSubject;
 import io.posmon.schema.CustomerContribution;
 import io.posmon.schema.PeriodType;
