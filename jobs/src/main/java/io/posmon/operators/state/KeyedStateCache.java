@@ -3,6 +3,7 @@ package io.posmon.operators.state;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +38,8 @@ import org.apache.flink.streaming.api.operators.KeyContext;
  * <ul>
  *   <li><b>Write-back</b>, under {@link StateCachingOperators}: the operator binds its key context
  *       ({@link #bind}) and calls {@link #beforeBarrier()} in {@code prepareSnapshotPreBarrier}, where
- *       no record is being processed. Up to {@code keys} keys stay in memory; one not used since the
- *       clock last passed it leaves first (written under its own key, then the current key is set back). Writing every
+ *       no record is being processed. Up to {@code keys} keys stay in memory, the least recently used
+ *       leaving first (written under their own key, then the current key is set back). Writing every
  *       changed key at the barrier holds records back for as long as that takes (about a second for
  *       50,000 keys on RocksDB here), so the operator also calls {@link #writeBehind()} after each
  *       record and timer: in the last {@code writeWindowPercent} of the time between two barriers,
@@ -99,16 +100,7 @@ public final class KeyedStateCache implements KeyedStateStore {
     private final List<StateDescriptor<?, ?>> created = new ArrayList<>();
     private final List<Cached> states = new ArrayList<>();
     private final Map<String, Cached> byName = new HashMap<>();
-    /**
-     * The cached keys, found by key; which one leaves first is chosen by a clock over {@code ring}
-     * (second chance), not by an access-ordered map: a hit only sets the entry's {@code used} flag,
-     * where moving it to the end of a linked list wrote three references into old objects, work
-     * G1's concurrent refinement then repeated for every transaction (README Performance).
-     */
-    private final HashMap<Object, Entry> entries;
-    /** Every cached entry once, in the order the clock visits them; an evicted key's place goes to the key that evicted it. */
-    private final ArrayList<Entry> ring = new ArrayList<>();
-    private int hand;
+    private final LinkedHashMap<Object, Entry> entries;
     private KeyContext keys;
     /** Whether a written value must be a copy: the heap backend keeps the object itself and snapshots it asynchronously. */
     private boolean copyOnWrite;
@@ -148,7 +140,7 @@ public final class KeyedStateCache implements KeyedStateStore {
         this.changedOnlyByUpdate = Set.copyOf(changedOnlyByUpdate);
         this.maxKeys = limits.keys();
         this.writeWindowPercent = limits.writeWindowPercent();
-        this.entries = new HashMap<>();
+        this.entries = new LinkedHashMap<>(16, 0.75f, true);
     }
 
     /**
@@ -190,15 +182,9 @@ public final class KeyedStateCache implements KeyedStateStore {
             flush(last);
             dirty.clear();
             dirtyAgain.clear();
-            clearEntries();
+            entries.clear();
             last = null;
         }
-    }
-
-    private void clearEntries() {
-        entries.clear();
-        ring.clear();
-        hand = 0;
     }
 
     /**
@@ -288,7 +274,7 @@ public final class KeyedStateCache implements KeyedStateStore {
 
     /** Drops every cached key without writing it: after {@link #flushAll()}, before the backend's state is changed directly. */
     public void forgetAll() {
-        clearEntries();
+        entries.clear();
         dirty.clear();
         dirtyAgain.clear();
         last = null;
@@ -311,14 +297,10 @@ public final class KeyedStateCache implements KeyedStateStore {
             e = entries.get(key);
             if (e == null) {
                 e = new Entry(key, states.size());
-                if (ring.size() < maxKeys) {
-                    ring.add(e);
-                } else {
-                    ring.set(evictOne(key), e);
-                }
                 entries.put(key, e);
-            } else {
-                e.used = true;
+                if (entries.size() > maxKeys) {
+                    evictEldest(key);
+                }
             }
             last = e;
         }
@@ -329,26 +311,10 @@ public final class KeyedStateCache implements KeyedStateStore {
         return e;
     }
 
-    /**
-     * Evicts the first entry the clock finds not used again since it came in or the clock last passed
-     * it (clearing the flag of each used one it passes), and returns its place in the ring: a key used
-     * once, such as a merchant's only transaction of the day, leaves before one in steady use.
-     */
-    private int evictOne(Object current) throws Exception {
-        Entry eldest;
-        while (true) {
-            if (hand >= ring.size()) {
-                hand = 0;
-            }
-            eldest = ring.get(hand);
-            if (!eldest.used) {
-                break;
-            }
-            eldest.used = false;
-            hand++;
-        }
-        int place = hand++;
-        entries.remove(eldest.key);
+    private void evictEldest(Object current) throws Exception {
+        Iterator<Entry> it = entries.values().iterator();
+        Entry eldest = it.next();
+        it.remove();
         if (eldest.dirty) {
             if (!dirty.remove(eldest)) {
                 dirtyAgain.remove(eldest);
@@ -360,7 +326,6 @@ public final class KeyedStateCache implements KeyedStateStore {
                 keys.setCurrentKey(current);
             }
         }
-        return place;
     }
 
     private <S extends Cached> S register(StateDescriptor<?, ?> d, S state) {
@@ -443,8 +408,6 @@ public final class KeyedStateCache implements KeyedStateStore {
         final Object key;
         Object[] cells;
         boolean dirty;
-        /** Used again since it came in or the clock last passed it (see {@link #evictOne}). */
-        boolean used;
         int writtenEarlyIn;
 
         Entry(Object key, int states) {

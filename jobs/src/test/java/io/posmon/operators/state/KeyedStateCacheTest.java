@@ -126,7 +126,6 @@ class KeyedStateCacheTest {
         var operator = switch (mode) {
             case "perCall" -> new KeyedProcessOperator<>(new MapCommands(1, 0));
             case "writeBack1" -> new StateCachingOperators.Keyed<>(new MapCommands(1, 0));
-            case "writeBack2" -> new StateCachingOperators.Keyed<>(new MapCommands(2, 0));
             case "writeBack100" -> new StateCachingOperators.Keyed<>(new MapCommands(100, 0));
             case "writeWindow100" -> new StateCachingOperators.Keyed<>(new MapCommands(100, 100));
             case "writeWindow50" -> new StateCachingOperators.Keyed<>(new MapCommands(100, 50));
@@ -239,28 +238,6 @@ class KeyedStateCacheTest {
             // k2's change after its write in the window reached the checkpoint through the barrier
             assertThat(h.extractOutputValues()).containsExactly("k1 counter 5", "k2 counter 6", "k3 counter 5",
                     "k4 counter 6", "k5 counter 1", "k6 counter none");
-        }
-    }
-
-    @Test
-    void aKeyUsedAgainStaysWhenANewKeyNeedsRoomAndOneUsedOnceLeaves() throws Exception {
-        OperatorSubtaskState snapshot;
-        try (var h = harness(new HashMapStateBackend(), "writeBack2")) {
-            h.open();
-            h.processElement("k1:add:1", 1);
-            h.processElement("k2:add:2", 1);
-            h.processElement("k1:count:", 1); // k1 used again
-            h.processElement("k3:add:3", 1); // room for two: one of k1 and k2 is written and leaves
-            assertThat(h.numKeyedStateEntries()).isEqualTo(1);
-            snapshot = h.snapshot(1, 1); // no barrier: what the backend holds now, without the cached keys
-        }
-        try (var h = harness(new HashMapStateBackend(), "writeBack100")) {
-            h.initializeState(snapshot);
-            h.open();
-            for (String key : new String[] {"k1", "k2", "k3"}) {
-                h.processElement(key + ":count:", 1);
-            }
-            assertThat(h.extractOutputValues()).containsExactly("k1 counter none", "k2 counter 2", "k3 counter none");
         }
     }
 
