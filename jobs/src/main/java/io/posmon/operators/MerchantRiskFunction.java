@@ -119,8 +119,10 @@ public class MerchantRiskFunction
         profileCache = new ProfileCache(engine.profileCacheSize());
         // The dedupe ids and the evidence are changed only through put and update: the cleanup's
         // iteration of every id writes nothing back. The keyed checks' states keep the safe default.
+        // The ids are asked for every new transaction, and nearly all are new: read whole, those asks
+        // cost no backend read while the merchant stays cached.
         stateCache = new KeyedStateCache(getRuntimeContext(), Set.of(), Set.of("seen", "recent", "dedupe-cleanup-timer"),
-                engine.stateCacheLimits());
+                engine.stateCacheLimits()).readWholeAtFirstUse("seen");
         seen = stateCache.getMapState(
                 new MapStateDescriptor<>("seen", TypeInformation.of(String.class), TypeInformation.of(SeenTransaction.class)));
         recent = stateCache.getState(new ValueStateDescriptor<>("recent", RecentTransactions.class));

@@ -82,6 +82,8 @@ public final class KeyedStateCache implements KeyedStateStore {
     private final RuntimeContext runtime;
     private final Set<String> batchedNames;
     private final Set<String> changedOnlyByUpdate;
+    /** Map states read whole at a key's first use (see {@link #readWholeAtFirstUse}). */
+    private final Set<String> readWhole = new java.util.HashSet<>();
     private final int maxKeys;
     private final int writeWindowPercent;
     private final java.util.function.LongSupplier clock;
@@ -152,6 +154,24 @@ public final class KeyedStateCache implements KeyedStateStore {
     public void bind(KeyContext operatorKeys, boolean heapBackend) {
         this.keys = operatorKeys;
         this.copyOnWrite = heapBackend;
+    }
+
+    /**
+     * Map states (stored entry by entry) to read whole when a key first uses them, instead of entry
+     * by entry: for maps asked mostly for entries they do not hold, such as the dedupe ids, asked
+     * for every new transaction's id. Read entry by entry, each of those asks is a backend read
+     * that misses (on RocksDB a JNI call, a key serialized, a bloom filter probe); read whole, a
+     * key costs one prefix scan while it stays cached, and the misses cost nothing. Call before
+     * the states are created.
+     */
+    public KeyedStateCache readWholeAtFirstUse(String... names) {
+        for (String name : names) {
+            if (byName.containsKey(name)) {
+                throw new IllegalStateException("state " + name + " is already created");
+            }
+            readWhole.add(name);
+        }
+        return this;
     }
 
     /** Descriptors of the states in the backend, for {@code applyToKeyedState}. */
@@ -369,7 +389,9 @@ public final class KeyedStateCache implements KeyedStateStore {
         boolean readsMayChange = !changedOnlyByUpdate.contains(d.getName());
         if (!batchedNames.contains(d.getName())) {
             MapState<UK, UV> backend = runtime.getMapState(d);
-            return register(d, new CachedMap<>(states.size(), d, backend, readsMayChange));
+            CachedMap<UK, UV> state = new CachedMap<>(states.size(), d, backend, readsMayChange);
+            state.readWhole = readWhole.contains(d.getName());
+            return register(d, state);
         }
         d.initializeSerializerUnlessSet(runtime::createSerializer);
         ValueStateDescriptor<Map<UK, UV>> whole = new ValueStateDescriptor<>(d.getName() + BATCHED_SUFFIX,
@@ -698,6 +720,8 @@ public final class KeyedStateCache implements KeyedStateStore {
     private final class CachedMap<K, V> extends Cached implements MapState<K, V> {
         /** A value read may be changed in place by the caller, so it is written back. */
         final boolean readsMayChange;
+        /** Stored entry by entry, but read whole at a key's first use. */
+        boolean readWhole;
         private final MapState<K, V> entryBackend; // stored entry by entry, or
         private final ValueState<Map<K, V>> wholeBackend; // stored as one value per key
         private final org.apache.flink.api.common.typeutils.TypeSerializer<K> keySerializer;
@@ -740,6 +764,11 @@ public final class KeyedStateCache implements KeyedStateStore {
                     stored.forEach((k, v) -> c.set(c.slot(k), v));
                 }
                 c.wholeInBackend = stored != null;
+                c.complete = true;
+            } else if (readWhole) {
+                for (Map.Entry<K, V> e : entryBackend.entries()) {
+                    c.set(c.slot(e.getKey()), e.getValue());
+                }
                 c.complete = true;
             }
             return c;

@@ -427,4 +427,85 @@ class KeyedStateCacheTest {
             assertThat(h.extractOutputValues()).containsExactly("old=null", "z=null", "y=null", "x=null");
         }
     }
+
+    /** "key:put:k" puts k=1; "key:has:k" says whether k is there; "key:drop:k" removes k; a map read whole at first use. */
+    static final class ReadWhole extends KeyedProcessFunction<String, String, String>
+            implements StateCachingOperators.CachesKeyedState {
+        private transient KeyedStateCache store;
+        private transient MapState<String, Long> ids;
+
+        @Override
+        public KeyedStateCache stateCache() {
+            return store;
+        }
+
+        @Override
+        public void open(OpenContext openContext) {
+            store = new KeyedStateCache(counting(getRuntimeContext()), Set.of(), Set.of("ids"),
+                    new KeyedStateCache.Limits(100, 0), CLOCK::get).readWholeAtFirstUse("ids");
+            ids = store.getMapState(new MapStateDescriptor<>("ids", Types.STRING, Types.LONG));
+        }
+
+        @Override
+        public void processElement(String command, Context ctx, Collector<String> out) throws Exception {
+            try {
+                String[] c = command.split(":");
+                switch (c[1]) {
+                    case "put" -> ids.put(c[2], 1L);
+                    case "drop" -> ids.remove(c[2]);
+                    case "has" -> out.collect(ctx.getCurrentKey() + " " + c[2] + "=" + ids.contains(c[2]));
+                    default -> throw new IllegalArgumentException(command);
+                }
+            } finally {
+                store.endOfCall();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"hashmap", "rocksdb"})
+    void aMapReadWholeAtFirstUseAsksTheBackendOncePerKeyAndMissesNothing(String backendName) throws Exception {
+        KeySelector<String, String> key = s -> s.substring(0, s.indexOf(':'));
+        OperatorSubtaskState snapshot;
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new StateCachingOperators.Keyed<>(new ReadWhole()), key,
+                Types.STRING)) {
+            h.setStateBackend(backend(backendName));
+            h.open();
+            h.processElement("k1:put:a", 1);
+            h.processElement("k1:put:b", 1);
+            h.processElement("k2:put:c", 1);
+            h.prepareSnapshotPreBarrier(1);
+            snapshot = h.snapshot(1, 1);
+        }
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new StateCachingOperators.Keyed<>(new ReadWhole()), key,
+                Types.STRING)) {
+            h.setStateBackend(backend(backendName));
+            h.initializeState(snapshot);
+            h.open();
+            BACKEND_CALLS.clear();
+            for (String id : new String[] {"x", "a", "y", "b", "c"}) {
+                h.processElement("k1:has:" + id, 1);
+            }
+            h.processElement("k1:drop:a", 1);
+            h.processElement("k1:put:x", 1);
+            h.processElement("k2:has:c", 1);
+            h.processElement("k3:has:c", 1);
+            assertThat(BACKEND_CALLS).as("no point reads").doesNotContainKeys("ids.get", "ids.contains");
+            assertThat(BACKEND_CALLS.get("ids.entries")).as("one read of each key's entries").isEqualTo(3);
+            h.prepareSnapshotPreBarrier(2);
+            snapshot = h.snapshot(2, 2);
+            assertThat(h.extractOutputValues()).containsExactly("k1 x=false", "k1 a=true", "k1 y=false", "k1 b=true",
+                    "k1 c=false", "k2 c=true", "k3 c=false");
+        }
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new StateCachingOperators.Keyed<>(new ReadWhole()), key,
+                Types.STRING)) {
+            h.setStateBackend(backend(backendName));
+            h.initializeState(snapshot);
+            h.open();
+            for (String id : new String[] {"a", "b", "x"}) {
+                h.processElement("k1:has:" + id, 1);
+            }
+            assertThat(h.extractOutputValues()).containsExactly("k1 a=false", "k1 b=true", "k1 x=true");
+        }
+    }
 }
