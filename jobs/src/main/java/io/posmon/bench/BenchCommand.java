@@ -227,9 +227,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static String machine() {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        return String.format("%s, %d cores, %d GiB RAM, Java %s, max heap %d MiB, %s", LocalDate.now(),
+        // The collector changes the figures a lot here (see README Performance): the report names it.
+        String collectors = String.join(" + ", ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(java.lang.management.GarbageCollectorMXBean::getName).toList());
+        return String.format("%s, %d cores, %d GiB RAM, Java %s, max heap %d MiB, collectors %s, %s", LocalDate.now(),
                 Runtime.getRuntime().availableProcessors(), Math.round(os.getTotalMemorySize() / (1024.0 * 1024 * 1024)),
-                System.getProperty("java.version"), Runtime.getRuntime().maxMemory() / (1024 * 1024),
+                System.getProperty("java.version"), Runtime.getRuntime().maxMemory() / (1024 * 1024), collectors,
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     }
 }
