@@ -161,8 +161,9 @@ public final class KeyedStateCache implements KeyedStateStore {
      * by entry: for maps asked mostly for entries they do not hold, such as the dedupe ids, asked
      * for every new transaction's id. Read entry by entry, each of those asks is a backend read
      * that misses (on RocksDB a JNI call, a key serialized, a bloom filter probe); read whole, a
-     * key costs one prefix scan while it stays cached, and the misses cost nothing. Call before
-     * the states are created.
+     * key costs one prefix scan while it stays cached, and the misses cost nothing. Meant for
+     * write-back mode: in per-call mode every call would read the whole map. Call before the
+     * states are created.
      */
     public KeyedStateCache readWholeAtFirstUse(String... names) {
         for (String name : names) {
