@@ -390,9 +390,7 @@ public final class KeyedStateCache implements KeyedStateStore {
         boolean readsMayChange = !changedOnlyByUpdate.contains(d.getName());
         if (!batchedNames.contains(d.getName())) {
             MapState<UK, UV> backend = runtime.getMapState(d);
-            CachedMap<UK, UV> state = new CachedMap<>(states.size(), d, backend, readsMayChange);
-            state.readWhole = readWhole.contains(d.getName());
-            return register(d, state);
+            return register(d, new CachedMap<>(states.size(), d, backend, readsMayChange, readWhole.contains(d.getName())));
         }
         d.initializeSerializerUnlessSet(runtime::createSerializer);
         ValueStateDescriptor<Map<UK, UV>> whole = new ValueStateDescriptor<>(d.getName() + BATCHED_SUFFIX,
@@ -722,15 +720,16 @@ public final class KeyedStateCache implements KeyedStateStore {
         /** A value read may be changed in place by the caller, so it is written back. */
         final boolean readsMayChange;
         /** Stored entry by entry, but read whole at a key's first use. */
-        boolean readWhole;
+        private final boolean readWhole;
         private final MapState<K, V> entryBackend; // stored entry by entry, or
         private final ValueState<Map<K, V>> wholeBackend; // stored as one value per key
         private final org.apache.flink.api.common.typeutils.TypeSerializer<K> keySerializer;
         private final org.apache.flink.api.common.typeutils.TypeSerializer<V> valueSerializer;
 
-        CachedMap(int index, MapStateDescriptor<K, V> d, MapState<K, V> backend, boolean readsMayChange) {
+        CachedMap(int index, MapStateDescriptor<K, V> d, MapState<K, V> backend, boolean readsMayChange, boolean readWhole) {
             super(index);
             this.readsMayChange = readsMayChange;
+            this.readWhole = readWhole;
             this.entryBackend = backend;
             this.wholeBackend = null;
             this.keySerializer = d.getKeySerializer();
@@ -740,6 +739,7 @@ public final class KeyedStateCache implements KeyedStateStore {
         CachedMap(int index, MapStateDescriptor<K, V> d, ValueState<Map<K, V>> backend, boolean readsMayChange) {
             super(index);
             this.readsMayChange = readsMayChange;
+            this.readWhole = false; // a batched map is one value: read whole anyway
             this.entryBackend = null;
             this.wholeBackend = backend;
             this.keySerializer = d.getKeySerializer();

@@ -30,28 +30,32 @@ import org.junit.jupiter.params.ParameterizedTest;
  */
 class KeyedStateCacheTest {
 
+    /** The caches' clock (nanoseconds): the write window is timed by it. */
+    static final java.util.concurrent.atomic.AtomicLong CLOCK = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A test function whose keyed state goes through the cache it creates in {@code open}. */
+    abstract static class CachingFunction extends KeyedProcessFunction<String, String, String>
+            implements StateCachingOperators.CachesKeyedState {
+        transient KeyedStateCache store;
+
+        @Override
+        public KeyedStateCache stateCache() {
+            return store;
+        }
+    }
+
     /**
      * Commands "key:op:arg": put k=v, remove k, drop entries whose value is below n (iterator
      * removal), clear, add n to a counter value in place (no update), dump.
      */
-    /** The caches' clock (nanoseconds): the write window is timed by it. */
-    static final java.util.concurrent.atomic.AtomicLong CLOCK = new java.util.concurrent.atomic.AtomicLong();
-
-    static final class MapCommands extends KeyedProcessFunction<String, String, String>
-            implements StateCachingOperators.CachesKeyedState {
+    static final class MapCommands extends CachingFunction {
         private final KeyedStateCache.Limits limits;
-        private transient KeyedStateCache store;
         private transient MapState<String, Long> batched;
         private transient MapState<String, Long> plain;
         private transient org.apache.flink.api.common.state.ValueState<long[]> counter;
 
         MapCommands(int maxKeys, int writeWindowPercent) {
             this.limits = new KeyedStateCache.Limits(maxKeys, writeWindowPercent);
-        }
-
-        @Override
-        public KeyedStateCache stateCache() {
-            return store;
         }
 
         @Override
@@ -242,19 +246,12 @@ class KeyedStateCacheTest {
     }
 
     /** "key:put:n" puts x=[n]; "key:bump" adds 1 to x in place (no put); "key:iterate" reads every entry; "key:show". */
-    static final class InPlaceChanges extends KeyedProcessFunction<String, String, String>
-            implements StateCachingOperators.CachesKeyedState {
+    static final class InPlaceChanges extends CachingFunction {
         private final boolean changedOnlyByPut;
-        private transient KeyedStateCache store;
         private transient MapState<String, long[]> map;
 
         InPlaceChanges(boolean changedOnlyByPut) {
             this.changedOnlyByPut = changedOnlyByPut;
-        }
-
-        @Override
-        public KeyedStateCache stateCache() {
-            return store;
         }
 
         @Override
@@ -341,17 +338,10 @@ class KeyedStateCacheTest {
      * without reading it first; "key:put:x"; "key:get:x"; "key:flag" sets a value state and a batched
      * map and clears them.
      */
-    static final class ShortLived extends KeyedProcessFunction<String, String, String>
-            implements StateCachingOperators.CachesKeyedState {
-        private transient KeyedStateCache store;
+    static final class ShortLived extends CachingFunction {
         private transient MapState<String, Long> plain;
         private transient org.apache.flink.api.common.state.ValueState<Long> flag;
         private transient MapState<String, Long> batched;
-
-        @Override
-        public KeyedStateCache stateCache() {
-            return store;
-        }
 
         @Override
         public void open(OpenContext openContext) {
@@ -429,15 +419,8 @@ class KeyedStateCacheTest {
     }
 
     /** "key:put:k" puts k=1; "key:has:k" says whether k is there; "key:drop:k" removes k; a map read whole at first use. */
-    static final class ReadWhole extends KeyedProcessFunction<String, String, String>
-            implements StateCachingOperators.CachesKeyedState {
-        private transient KeyedStateCache store;
+    static final class ReadWhole extends CachingFunction {
         private transient MapState<String, Long> ids;
-
-        @Override
-        public KeyedStateCache stateCache() {
-            return store;
-        }
 
         @Override
         public void open(OpenContext openContext) {
