@@ -3,6 +3,7 @@ package io.posmon.bench;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,20 +42,24 @@ final class BenchCluster implements AutoCloseable {
     }
 
     /** What one finished run measured. */
-    record Finished(long netRuntimeMillis, long peakHeapBytes, int checkpoints, long checkpointMedianMillis,
-                    long checkpointMaxMillis, long stateBytes, long largestOperatorStateBytes, String largestOperator) {
+        record Finished(long netRuntimeMillis, long peakHeapBytes, int checkpoints, long checkpointMedianMillis,
+                    long checkpointMaxMillis, long stateBytes, long largestOperatorStateBytes, String largestOperator,
+                    Map<String, Double> cpuPercentOfOneCore) {
     }
 
     /** Submits the job built in {@code env} and returns when it has ended. */
     Finished runToEnd(StreamExecutionEnvironment env, String name) throws Exception {
         JobID id = submit(env, name);
-        try (HeapSampler heap = new HeapSampler()) {
+                ThreadCpu cpu = new ThreadCpu(500);
+        try (HeapSampler heap = new HeapSampler(); cpu) {
             JobResult result = cluster.requestJobResult(id).get();
             if (!result.isSuccess()) {
                 throw new IllegalStateException(name + " failed",
                         result.getSerializedThrowable().map(t -> t.deserializeError(getClass().getClassLoader())).orElse(null));
             }
-            return figures(result.getNetRuntime(), heap.peak(), cluster.getArchivedExecutionGraph(id).get());
+            cpu.close();
+            return figures(result.getNetRuntime(), heap.peak(), cluster.getArchivedExecutionGraph(id).get(),
+                    cpu.percentOfOneCore());
         }
     }
 
@@ -78,7 +83,8 @@ final class BenchCluster implements AutoCloseable {
         }
     }
 
-    private static Finished figures(long netRuntime, long peakHeap, ArchivedExecutionGraph graph) {
+        private static Finished figures(long netRuntime, long peakHeap, ArchivedExecutionGraph graph,
+                                    Map<String, Double> cpu) {
         CheckpointStatsSnapshot stats = graph.getCheckpointStatsSnapshot();
         var durations = stats.getSummaryStats().getEndToEndDurationStats();
         CompletedCheckpointStats latest = stats.getHistory().getLatestCompletedCheckpoint();
@@ -98,7 +104,7 @@ final class BenchCluster implements AutoCloseable {
         int completed = (int) stats.getCounts().getNumberOfCompletedCheckpoints();
         return new Finished(netRuntime, peakHeap, completed,
                 completed == 0 ? 0 : (long) durations.getQuantile(0.5), completed == 0 ? 0 : durations.getMaximum(),
-                state, largest, largestName);
+                                state, largest, largestName, cpu);
     }
 
     @Override

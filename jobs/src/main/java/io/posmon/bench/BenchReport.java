@@ -69,7 +69,11 @@ final class BenchReport {
             md.append("|---|---:|---:|---:|---:|---:|---:|\n");
             Map<String, List<ThroughputBench.Run>> byLabel = group(throughput);
             double ceiling = byLabel.containsKey(Variant.CEILING.label) ? median(byLabel.get(Variant.CEILING.label)) : Double.NaN;
-            byLabel.forEach((label, runs) -> row(md, label, runs, ceiling));
+                        byLabel.forEach((label, runs) -> row(md, label, runs, ceiling));
+            md.append("\nCPU by thread in the last run of each variant, percent of one core (every thread of the JVM, "
+                    + "native ones too, from /proc; both subtasks of an operator together):\n\n");
+            byLabel.forEach((label, runs) -> md.append("- ").append(label).append(": ")
+                    .append(ThreadCpu.summary(runs.get(runs.size() - 1).figures().cpuPercentOfOneCore(), 8)).append("\n"));
             md.append("\n");
         }
         if (!scaling.isEmpty()) {
