@@ -11,12 +11,10 @@ import io.posmon.schema.MerchantProfile;
 import io.posmon.schema.PosTransaction;
 import io.posmon.schema.TransactionStatus;
 import io.posmon.schema.TransactionType;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -31,6 +29,7 @@ import org.apache.flink.api.common.state.State;
 import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.types.Either;
+import io.posmon.operators.state.Fingerprints;
 import io.posmon.operators.state.KeyedStateCache;
 import io.posmon.operators.state.StateCachingOperators;
 import java.util.Set;
@@ -69,6 +68,10 @@ public class MerchantRiskFunction
             new OutputTag<>("rule-status", new AvroTypeInfo<>(RuleSetStatus.class));
 
     private static final long HOUR_MILLIS = 3_600_000L;
+    /** The transactions counted, one value per dedupe step. */
+    private static final String SEEN_STEPS = "seen-steps";
+    /** The transaction ids counted by versions before 2026-12-04, one entry each (see SeenTransactions). */
+    private static final String SEEN_BEFORE = "seen";
 
     private final EngineConfig engine;
     private final LiveRules live;
@@ -81,7 +84,8 @@ public class MerchantRiskFunction
     private transient ValueState<MerchantProfile> profile;
     /** Recently used profiles of this subtask's merchants, in step with the profile state (see profileOf). */
     private transient ProfileCache profileCache;
-    private transient MapState<String, SeenTransaction> seen;
+    /** The transactions counted within the dedupe horizon (see SeenTransactions). */
+    private transient SeenTransactions seen;
     private transient ValueState<RecentTransactions> recent;
     /** The dedupe cleanup timer this merchant registered last: most transactions fall in the same step. */
     private transient ValueState<Long> cleanupTimer;
@@ -90,7 +94,6 @@ public class MerchantRiskFunction
     private transient List<KeyedCheck> checks;
     private transient List<CompiledPattern> patterns;
     private transient Map<String, MerchantProfile> profilesAtStartup;
-    private transient TransactionContext.SeenLookup seenLookup;
     /** Transactions kept by the rule evaluation time histogram for its quantiles. */
     private static final int RULE_EVALUATION_WINDOW = 10_000;
     private transient org.apache.flink.metrics.Histogram ruleEvaluation;
@@ -117,14 +120,19 @@ public class MerchantRiskFunction
         profile = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("profile", new AvroTypeInfo<>(MerchantProfile.class)));
         profileCache = new ProfileCache(engine.profileCacheSize());
-        // The dedupe ids and the evidence are changed only through put and update: the cleanup's
-        // iteration of every id writes nothing back. The keyed checks' states keep the safe default.
-        // The ids are asked for every new transaction, and nearly all are new: read whole, those asks
-        // cost no backend read while the merchant stays cached.
-        stateCache = new KeyedStateCache(getRuntimeContext(), Set.of(), Set.of("seen", "recent", "dedupe-cleanup-timer"),
-                engine.stateCacheLimits()).readWholeAtFirstUse("seen");
-        seen = stateCache.getMapState(
-                new MapStateDescriptor<>("seen", TypeInformation.of(String.class), TypeInformation.of(SeenTransaction.class)));
+        // The dedupe steps and the evidence are changed only through put and update: the cleanup's
+        // iteration writes nothing back. The keyed checks' states keep the safe default. Every
+        // transaction looks in all of its merchant's steps (a few): read whole, that costs no
+        // backend read while the merchant stays cached.
+        stateCache = new KeyedStateCache(getRuntimeContext(), Set.of(),
+                Set.of(SEEN_STEPS, SEEN_BEFORE, "recent", "dedupe-cleanup-timer"), engine.stateCacheLimits())
+                .readWholeAtFirstUse(SEEN_STEPS, SEEN_BEFORE);
+        seen = new SeenTransactions(
+                stateCache.getMapState(new MapStateDescriptor<>(SEEN_STEPS, TypeInformation.of(Long.class),
+                        TypeInformation.of(SeenIds.class))),
+                stateCache.getMapState(new MapStateDescriptor<>(SEEN_BEFORE, TypeInformation.of(String.class),
+                        TypeInformation.of(SeenTransaction.class))),
+                dedupeCleanupStep(), engine.dedupeHorizonMillis());
         recent = stateCache.getState(new ValueStateDescriptor<>("recent", RecentTransactions.class));
         cleanupTimer = stateCache.getState(new ValueStateDescriptor<>("dedupe-cleanup-timer", Long.class));
         openedSequence = -1;
@@ -133,17 +141,6 @@ public class MerchantRiskFunction
                 ? Map.of()
                 : startupProfiles.loadFor(task.getIndexOfThisSubtask(), task.getNumberOfParallelSubtasks(),
                         task.getMaxNumberOfParallelSubtasks());
-        seenLookup = new TransactionContext.SeenLookup() {
-            @Override
-            public SeenTransaction get(String transactionId) throws Exception {
-                return seen.get(transactionId);
-            }
-
-            @Override
-            public void put(String transactionId, SeenTransaction value) throws Exception {
-                seen.put(transactionId, value);
-            }
-        };
         var metrics = getRuntimeContext().getMetricGroup();
         duplicates = metrics.counter("duplicateTransactions");
         late = metrics.counter("lateTransactions");
@@ -194,8 +191,8 @@ public class MerchantRiskFunction
     private void onTransaction(PosTransaction tx, long rulesSequence, ReadOnlyContext ctx, Collector<MerchantAlert> out)
             throws Exception {
         long eventTime = tx.getEventTime().toEpochMilli();
-        String id = tx.getTransactionId();
-        if (seen.contains(id)) {
+        long print = Fingerprints.of(tx.getTransactionId());
+        if (seen.contains(print)) {
             duplicates.inc();
             return;
         }
@@ -206,10 +203,9 @@ public class MerchantRiskFunction
         first.amountMinor = tx.getAmountMinor();
         first.businessDay = calendar.businessDay(eventTime);
         first.creditSale = approved && saleLike && tx.getCardType() == CardType.CREDIT;
-        seen.put(id, first);
-        // Ids are forgotten in steps of an eighth of the horizon (at least an hour): one timer per step
-        // (timers with the same time are kept once), and each cleanup reads all the merchant's ids, so
-        // an id is read about eight times before it goes, not once per hour of the horizon.
+        seen.add(print, first);
+        // Transactions are forgotten in steps of an eighth of the horizon (at least an hour): one timer
+        // per step (timers with the same time are kept once), and each cleanup drops whole steps.
         long cleanupAt = ceilTo(eventTime + engine.dedupeHorizonMillis(), dedupeCleanupStep());
         Long registered = cleanupTimer.value();
         if (registered == null || registered != cleanupAt) {
@@ -255,7 +251,7 @@ public class MerchantRiskFunction
             recentItems = r.items;
         }
         long evaluationStart = System.nanoTime();
-        TransactionContext c = new TransactionContext(tx, calendar, merchant, groups, recentItems, seenLookup);
+        TransactionContext c = new TransactionContext(tx, calendar, merchant, groups, recentItems, seen);
         if (undo) {
             c.originalIs(original);
         }
@@ -352,12 +348,7 @@ public class MerchantRiskFunction
             return;
         }
         try {
-            Iterator<Map.Entry<String, SeenTransaction>> it = seen.iterator();
-            while (it.hasNext()) {
-                if (it.next().getValue().eventTime + engine.dedupeHorizonMillis() <= timestamp) {
-                    it.remove();
-                }
-            }
+            seen.forgetExpired(timestamp);
         } finally {
             stateCache.endOfCall();
         }

@@ -18,10 +18,10 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Serializers of the merchant operator's own state (the transaction ids it has seen, its recent
- * evidence) and of the evidence item the pattern candidates carry. Each id of the last two days is
- * one entry of {@code seen}, so its value's size counts: numbers are variable-length and the flags
- * share a byte (about 12 bytes, against about 30 from Flink's POJO serializer).
+ * Serializers of the merchant operator's own state (the transactions it has counted, its recent
+ * evidence) and of the evidence item the pattern candidates carry. Every transaction of the last two
+ * days is remembered, so its size counts: numbers are variable-length, event times and business days
+ * are written as the difference from the transaction before, and the flags share a byte.
  */
 public final class MerchantStateSerialization {
 
@@ -121,6 +121,63 @@ public final class MerchantStateSerialization {
         }
     }
 
+    /**
+     * One dedupe step's transactions ({@link SeenIds}): their count, then for each its fingerprint (8
+     * bytes), its event time and business day less the previous transaction's, its flags and its
+     * amount; about 16 bytes a transaction.
+     */
+    public static final class SeenIdsSerializer extends OwnSerializers.FieldSerializer<SeenIds> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public SeenIds createInstance() {
+            return new SeenIds();
+        }
+
+        @Override
+        public SeenIds copy(SeenIds from) {
+            return from.copy();
+        }
+
+        @Override
+        public void serialize(SeenIds s, DataOutputView out) throws IOException {
+            writeVarInt(s.size, out);
+            long time = 0;
+            int day = 0;
+            for (int i = 0; i < s.size; i++) {
+                out.writeLong(s.prints[i]);
+                writeVarLong(s.eventTimes[i] - time, out);
+                writeVarInt(s.businessDays[i] - day, out);
+                out.writeByte(s.flags[i]);
+                writeVarLong(s.amounts[i], out);
+                time = s.eventTimes[i];
+                day = s.businessDays[i];
+            }
+        }
+
+        @Override
+        public SeenIds deserialize(DataInputView in) throws IOException {
+            int n = readVarInt(in);
+            if (n < 0) {
+                throw new IOException("a negative count of transactions: the data is corrupt");
+            }
+            SeenIds s = new SeenIds(Math.max(4, n));
+            long time = 0;
+            int day = 0;
+            for (int i = 0; i < n; i++) {
+                s.prints[i] = in.readLong();
+                time += readVarLong(in);
+                day += readVarInt(in);
+                s.eventTimes[i] = time;
+                s.businessDays[i] = day;
+                s.flags[i] = in.readByte();
+                s.amounts[i] = readVarLong(in);
+            }
+            s.size = n;
+            return s;
+        }
+    }
+
     public static final class RecentTransactionsSerializer extends OwnSerializers.FieldSerializer<RecentTransactions> {
         private static final long serialVersionUID = 1L;
 
@@ -162,6 +219,12 @@ public final class MerchantStateSerialization {
     public static final class SeenTransactionType extends OwnSerializers.Factory<SeenTransaction> {
         public SeenTransactionType() {
             super(SeenTransaction.class, new SeenTransactionSerializer());
+        }
+    }
+
+    public static final class SeenIdsType extends OwnSerializers.Factory<SeenIds> {
+        public SeenIdsType() {
+            super(SeenIds.class, new SeenIdsSerializer());
         }
     }
 

@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
+import io.posmon.operators.state.StateCachingOperators;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -33,6 +36,29 @@ final class RiskHarness implements AutoCloseable {
         MerchantRiskFunction function = new MerchantRiskFunction(new LiveRules(RULES), null);
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(function,
                 e -> e.isLeft() ? e.left().getMerchantId() : e.right().getMerchantId(), Types.STRING, LiveRules.IN_FORCE);
+    }
+
+    /**
+     * The operator as the job runs it (its state cache in write-back mode) on the given backend,
+     * restored from {@code restored} when not null; {@link #snapshot} takes a checkpoint of it.
+     */
+    RiskHarness(StateBackend backend, OperatorSubtaskState restored) throws Exception {
+        MerchantRiskFunction function = new MerchantRiskFunction(new LiveRules(RULES), null);
+        harness = new KeyedBroadcastOperatorTestHarness<>(
+                new StateCachingOperators.Broadcast<>(function, List.of(LiveRules.IN_FORCE)),
+                e -> e.isLeft() ? e.left().getMerchantId() : e.right().getMerchantId(), Types.STRING, 1, 1, 0);
+        harness.setStateBackend(backend);
+        harness.setup();
+        if (restored != null) {
+            harness.initializeState(restored);
+        }
+        harness.open();
+    }
+
+    /** A checkpoint: the state cache writes the backend before the barrier, as in the job. */
+    OperatorSubtaskState snapshot(long checkpointId) throws Exception {
+        harness.prepareSnapshotPreBarrier(checkpointId);
+        return harness.snapshot(checkpointId, checkpointId);
     }
 
     private static CompiledRules compileShipped() {

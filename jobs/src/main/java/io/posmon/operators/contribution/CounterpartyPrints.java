@@ -1,7 +1,6 @@
 package io.posmon.operators.contribution;
 
-import com.google.common.hash.HashFunction;
-import com.google.common.hash.Hashing;
+import io.posmon.operators.state.Fingerprints;
 import java.util.Arrays;
 
 /**
@@ -22,7 +21,6 @@ final class CounterpartyPrints {
     /** No fingerprints yet, or none any more (a closed period keeps only its count). */
     static final long[] NONE = new long[0];
 
-    private static final HashFunction MURMUR3 = Hashing.murmur3_128();
     /** Up to this many, a scan of the prints is cheaper than an index. */
     private static final int SCAN_AT_MOST = 16;
 
@@ -31,8 +29,7 @@ final class CounterpartyPrints {
 
     /** The fingerprint of a counterparty id; never 0 (0 marks a free slot). */
     static long of(String id) {
-        long h = MURMUR3.hashUnencodedChars(id).asLong();
-        return h == 0 ? 1 : h;
+        return Fingerprints.of(id);
     }
 
     /** Adds the fingerprint to the period's; true when it was not there (a new counterparty). */
@@ -49,10 +46,10 @@ final class CounterpartyPrints {
                 }
             }
         } else {
-            if (f.printIndex == null || f.printIndex.size != n) {
-                f.printIndex = Index.of(prints, n);
+            if (f.printIndex == null || f.printIndex.size() != n) {
+                f.printIndex = Fingerprints.Index.of(prints, n);
             }
-            if (!f.printIndex.add(print)) {
+            if (f.printIndex.putIfAbsent(print, n) >= 0) {
                 return false;
             }
         }
@@ -62,49 +59,9 @@ final class CounterpartyPrints {
         }
         prints[n] = print;
         f.distinctCounterparties = n + 1;
-        if (f.printIndex != null && f.printIndex.size != n + 1) {
+        if (f.printIndex != null && f.printIndex.size() != n + 1) {
             f.printIndex = null;
         }
         return true;
-    }
-
-    /** Open addressing on the fingerprints themselves (they are already well mixed). */
-    static final class Index {
-        private long[] slots;
-        int size;
-
-        static Index of(long[] prints, int n) {
-            Index index = new Index();
-            index.slots = new long[Integer.highestOneBit(Math.max(16, n) * 2) * 2];
-            for (int i = 0; i < n; i++) {
-                index.add(prints[i]);
-            }
-            return index;
-        }
-
-        /** True when added, false when already there. */
-        boolean add(long print) {
-            if ((size + 1) * 2 > slots.length) {
-                long[] old = slots;
-                slots = new long[old.length * 2];
-                size = 0;
-                for (long p : old) {
-                    if (p != 0) {
-                        add(p);
-                    }
-                }
-            }
-            int mask = slots.length - 1;
-            for (int i = (int) (print ^ (print >>> 32)) & mask; ; i = (i + 1) & mask) {
-                if (slots[i] == print) {
-                    return false;
-                }
-                if (slots[i] == 0) {
-                    slots[i] = print;
-                    size++;
-                    return true;
-                }
-            }
-        }
     }
 }

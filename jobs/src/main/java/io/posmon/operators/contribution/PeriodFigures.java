@@ -20,7 +20,7 @@ public class PeriodFigures {
      */
     public long[] counterpartyPrints;
     /** Not stored: rebuilt from the prints when needed. */
-    transient CounterpartyPrints.Index printIndex;
+    transient io.posmon.operators.state.Fingerprints.Index printIndex;
     public long lastEventTime;
     public int revision;
     public boolean dirty;
