@@ -55,7 +55,7 @@ public final class MerchantStateSerialization {
         e.transactionId = readString(in);
         e.eventTime = in.readLong();
         e.amountMinor = in.readLong();
-        e.currency = readString(in);
+        e.currency = io.posmon.operators.state.StringPool.CODES.canonical(readString(in));
         e.type = readEnum(TRANSACTION_TYPES, in);
         e.cardType = readEnum(CARD_TYPES, in);
         e.maskedPan = readString(in);

@@ -10,6 +10,7 @@ import static io.posmon.operators.state.OwnSerializers.writeVarInt;
 import static io.posmon.operators.state.OwnSerializers.writeVarLong;
 
 import io.posmon.operators.state.OwnSerializers;
+import io.posmon.operators.state.StringPool;
 import io.posmon.schema.CardType;
 import io.posmon.schema.EntryMode;
 import io.posmon.schema.PosTransaction;
@@ -132,13 +133,13 @@ public final class PosTransactionSerializer extends OwnSerializers.FieldSerializ
         t.setCardType(readEnum(CARD_TYPES, in));
         t.setCustomerId(readUtf8(in));
         t.setAmountMinor(readVarLong(in));
-        t.setCurrency(readUtf8(in));
+        t.setCurrency(StringPool.CODES.canonical(readUtf8(in))); // kept in evidence and candidates
         t.setType(readEnum(TYPES, in));
         t.setOriginalTransactionId(readUtf8(in));
         t.setStatus(readEnum(STATUSES, in));
         t.setEntryMode(readEnum(ENTRY_MODES, in));
         t.setInstallments(readVarInt(in));
-        t.setCustomerRegion(readUtf8(in));
+        t.setCustomerRegion(StringPool.CODES.canonical(readUtf8(in)));
         return t;
     }
 }

@@ -4,6 +4,8 @@ import static io.posmon.operators.state.OwnSerializers.readEnum;
 import static io.posmon.operators.state.OwnSerializers.readString;
 import static io.posmon.operators.state.OwnSerializers.writeEnum;
 import static io.posmon.operators.state.OwnSerializers.writeString;
+import static io.posmon.operators.state.StringPool.CODES;
+import static io.posmon.operators.state.StringPool.MERCHANT_FIELDS;
 
 import io.posmon.operators.MerchantStateSerialization;
 import io.posmon.operators.state.OwnSerializers;
@@ -57,27 +59,32 @@ public final class CandidateSerialization {
         writeString(c.settlementAccountType, out);
     }
 
+    /**
+     * A candidate is kept by the pattern operator for its rule's window (a day for
+     * many-cards-one-customer), so its merchant's fields and codes come from the pools: one copy per
+     * merchant and code instead of ten strings per candidate.
+     */
     static PatternCandidate readCandidate(DataInputView in) throws IOException {
         PatternCandidate c = new PatternCandidate();
-        c.merchantId = readString(in);
+        c.merchantId = MERCHANT_FIELDS.canonical(readString(in));
         c.transaction = MerchantStateSerialization.readEvidence(in);
-        c.merchantName = readString(in);
-        c.mcc = readString(in);
-        c.address = readString(in);
-        c.region = readString(in);
+        c.merchantName = MERCHANT_FIELDS.canonical(readString(in));
+        c.mcc = CODES.canonical(readString(in));
+        c.address = MERCHANT_FIELDS.canonical(readString(in));
+        c.region = CODES.canonical(readString(in));
         c.scale = readEnum(SCALES, in);
         c.profileKnown = in.readBoolean();
         c.customerId = readString(in);
         c.cardToken = readString(in);
         c.terminalId = readString(in);
-        c.entryMode = readString(in);
+        c.entryMode = CODES.canonical(readString(in));
         c.installments = in.readInt();
         c.hourOfDay = in.readByte();
         c.dayOfWeek = in.readByte();
-        c.mccGroup = readString(in);
+        c.mccGroup = CODES.canonical(readString(in));
         c.feeRateBps = in.readInt();
-        c.merchantStatus = readString(in);
-        c.settlementAccountType = readString(in);
+        c.merchantStatus = CODES.canonical(readString(in));
+        c.settlementAccountType = CODES.canonical(readString(in));
         return c;
     }
 
