@@ -32,8 +32,15 @@ final class RiskHarness implements AutoCloseable {
 
     private final KeyedBroadcastOperatorTestHarness<String, Either<PosTransaction, MerchantProfile>, RuleSetSnapshot, MerchantAlert> harness;
 
+    private MerchantRiskFunction function;
+
     RiskHarness() throws Exception {
-        MerchantRiskFunction function = new MerchantRiskFunction(new LiveRules(RULES), null);
+        this((StartupProfiles) null);
+    }
+
+    /** With the start-up profiles of a file, as the job opens it with {@code --profiles-file}. */
+    RiskHarness(StartupProfiles startup) throws Exception {
+        function = new MerchantRiskFunction(new LiveRules(RULES), startup);
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(function,
                 e -> e.isLeft() ? e.left().getMerchantId() : e.right().getMerchantId(), Types.STRING, LiveRules.IN_FORCE);
     }
@@ -43,7 +50,7 @@ final class RiskHarness implements AutoCloseable {
      * restored from {@code restored} when not null; {@link #snapshot} takes a checkpoint of it.
      */
     RiskHarness(StateBackend backend, OperatorSubtaskState restored) throws Exception {
-        MerchantRiskFunction function = new MerchantRiskFunction(new LiveRules(RULES), null);
+        function = new MerchantRiskFunction(new LiveRules(RULES), null);
         harness = new KeyedBroadcastOperatorTestHarness<>(
                 new StateCachingOperators.Broadcast<>(function, List.of(LiveRules.IN_FORCE)),
                 e -> e.isLeft() ? e.left().getMerchantId() : e.right().getMerchantId(), Types.STRING, 1, 1, 0);
@@ -94,6 +101,10 @@ final class RiskHarness implements AutoCloseable {
 
     RiskHarness watermark(String localTime) throws Exception {
         return watermark(Tx.local(localTime));
+    }
+
+    MerchantRiskFunction function() {
+        return function;
     }
 
     List<MerchantAlert> alerts() {
