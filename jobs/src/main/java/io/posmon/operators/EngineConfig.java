@@ -13,7 +13,6 @@ public record EngineConfig(
         int evidenceLimit,
         long maxEventTimeAheadMillis,
         long maxAmountMinor,
-        int profileCacheSize,
         int stateCacheKeys,
         int stateCacheWriteWindow) implements Serializable {
 

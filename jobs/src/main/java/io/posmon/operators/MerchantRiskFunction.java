@@ -71,6 +71,7 @@ public class MerchantRiskFunction
     private static final long HOUR_MILLIS = 3_600_000L;
     /** The transactions counted, one value per dedupe step. */
     private static final String SEEN_STEPS = "seen-steps";
+    private static final String PROFILE = "profile";
     /** The transaction ids counted by versions before 2026-12-04, one entry each (see SeenTransactions). */
     private static final String SEEN_BEFORE = "seen";
 
@@ -82,9 +83,8 @@ public class MerchantRiskFunction
     private transient BusinessCalendar calendar;
     /** The dedupe ids, recent evidence and every check's state, in memory between checkpoints (see KeyedStateCache). */
     private transient KeyedStateCache stateCache;
+    /** In the state cache with the merchant's other state: a transaction looks its merchant up once. */
     private transient ValueState<MerchantProfile> profile;
-    /** Recently used profiles of this subtask's merchants, in step with the profile state (see profileOf). */
-    private transient ProfileCache profileCache;
     /** The transactions counted within the dedupe horizon (see SeenTransactions). */
     private transient SeenTransactions seen;
     private transient ValueState<RecentTransactions> recent;
@@ -97,7 +97,7 @@ public class MerchantRiskFunction
     /**
      * This subtask's merchants of the start-up file whose profile state is still empty: an entry goes
      * as soon as the merchant's profile state is written, so a merchant's profile is on the heap once
-     * (in the profile cache), not twice (the bench's live heap held two per merchant).
+     * (in the state cache), not twice (the bench's live heap held two per merchant).
      */
     private transient Map<String, MerchantProfile> profilesAtStartup;
     /** Transactions kept by the rule evaluation time histogram for its quantiles. */
@@ -123,16 +123,15 @@ public class MerchantRiskFunction
     @Override
     public void open(OpenContext openContext) throws Exception {
         calendar = new BusinessCalendar(engine.zone());
-        profile = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("profile", new AvroTypeInfo<>(MerchantProfile.class)));
-        profileCache = new ProfileCache(engine.profileCacheSize());
         // The dedupe steps and the evidence are changed only through put and update: the cleanup's
         // iteration writes nothing back. The keyed checks' states keep the safe default. Every
         // transaction looks in all of its merchant's steps (a few): read whole, that costs no
         // backend read while the merchant stays cached.
         stateCache = new KeyedStateCache(getRuntimeContext(), Set.of(),
-                Set.of(SEEN_STEPS, SEEN_BEFORE, "recent", "dedupe-cleanup-timer"), engine.stateCacheLimits())
+                Set.of(SEEN_STEPS, SEEN_BEFORE, "recent", "dedupe-cleanup-timer", PROFILE), engine.stateCacheLimits())
                 .readWholeAtFirstUse(SEEN_STEPS, SEEN_BEFORE);
+        // A profile is replaced by an update, never changed in place: reading it writes nothing back.
+        profile = stateCache.getState(new ValueStateDescriptor<>(PROFILE, new AvroTypeInfo<>(MerchantProfile.class)));
         seen = new SeenTransactions(
                 stateCache.getMapState(new MapStateDescriptor<>(SEEN_STEPS, TypeInformation.of(Long.class),
                         TypeInformation.of(SeenIds.class))),
@@ -228,7 +227,7 @@ public class MerchantRiskFunction
         if (!approved) {
             return;
         }
-        MerchantProfile merchant = profileOf(tx.getMerchantId());
+        MerchantProfile merchant = profile.value();
         if (merchant == null) {
             merchant = profilesAtStartup.get(tx.getMerchantId());
             if (merchant == null) {
@@ -284,24 +283,8 @@ public class MerchantRiskFunction
         ruleEvaluation.update((System.nanoTime() - evaluationStart) / 1_000);
     }
 
-    /**
-     * The merchant's profile from the cache, else from state. The cache changes only where the state
-     * does (onProfile, the one writer), so it never disagrees with it; after a restore it starts empty.
-     */
-    private MerchantProfile profileOf(String merchantId) throws Exception {
-        MerchantProfile p = profileCache.get(merchantId);
-        if (p == null) {
-            p = profile.value();
-            if (p != null) {
-                profileCache.put(merchantId, p);
-            }
-        }
-        return p;
-    }
-
     private void onProfile(MerchantProfile update, Collector<MerchantAlert> out) throws Exception {
         profile.update(update);
-        profileCache.put(update.getMerchantId(), update);
         profilesAtStartup.remove(update.getMerchantId()); // the state's profile wins from now on
         for (KeyedCheck check : checks) {
             check.onProfile(update.getMerchantId(), update, out);

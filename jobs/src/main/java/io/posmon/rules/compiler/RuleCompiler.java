@@ -58,7 +58,7 @@ public final class RuleCompiler {
         EngineConfig engine = new EngineConfig(e.timeZone().getId(), e.maxOutOfOrderness().toMillis(),
                 e.allowedLateness().toMillis(), e.sourceIdleTimeout().toMillis(), e.dedupeHorizon().toMillis(),
                 e.evidenceLimit(), e.maxEventTimeAhead().toMillis(), e.maxAmountMinor(),
-                e.profileCacheSize(), e.stateCacheKeys(), e.stateCacheWriteWindow());
+                e.stateCacheKeys(), e.stateCacheWriteWindow());
         BusinessCalendar calendar = new BusinessCalendar(e.timeZone());
         MccGroupTable groups = mccTable(ruleSet.mccGroups());
         List<KeyedCheck> checks = new ArrayList<>();

@@ -13,6 +13,11 @@ public record EngineSettings(
         Integer evidenceLimit,
         Duration maxEventTimeAhead,
         Long maxAmountMinor,
+        /**
+         * No longer read (2026-12-04): a merchant's profile is kept with its other state in the state
+         * cache. Still accepted, so that a rule set in force in a savepoint of an older version,
+         * which holds the key, compiles again when the savepoint is restored.
+         */
         Integer profileCacheSize,
         Integer stateCacheKeys,
         Integer stateCacheWriteWindow) {

@@ -41,7 +41,9 @@ final class RuleSetValidator {
         durationBetween(p, at + "/sourceIdleTimeout", "sourceIdleTimeout", e.sourceIdleTimeout(), Duration.ofMillis(100), Duration.ofHours(1));
         durationBetween(p, at + "/dedupeHorizon", "dedupeHorizon", e.dedupeHorizon(), Duration.ofMinutes(1), Duration.ofDays(31));
         intBetween(p, at + "/evidenceLimit", "evidenceLimit", e.evidenceLimit(), 1, 100);
-        intBetween(p, at + "/profileCacheSize", "profileCacheSize", e.profileCacheSize(), 0, 10_000_000);
+        if (e.profileCacheSize() != null) { // no longer read; optional (see EngineSettings)
+            intBetween(p, at + "/profileCacheSize", "profileCacheSize", e.profileCacheSize(), 0, 10_000_000);
+        }
         intBetween(p, at + "/stateCacheKeys", "stateCacheKeys", e.stateCacheKeys(), 1, 10_000_000);
         intBetween(p, at + "/stateCacheWriteWindow", "stateCacheWriteWindow", e.stateCacheWriteWindow(), 0, 100);
         durationBetween(p, at + "/maxEventTimeAhead", "maxEventTimeAhead", e.maxEventTimeAhead(), Duration.ofMinutes(1), Duration.ofDays(31));

@@ -91,6 +91,24 @@ class RuleSetLoaderTest {
     }
 
     @Test
+    void anEngineFileOfAnOlderVersionWithProfileCacheSizeStillLoads(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        // A rule set in force in an older savepoint holds the key; it must compile when restored.
+        for (Path f : java.nio.file.Files.newDirectoryStream(SHIPPED, "*.yaml")) {
+            java.nio.file.Files.copy(f, dir.resolve(f.getFileName()));
+        }
+        Path engine = dir.resolve("engine.yaml");
+        String text = java.nio.file.Files.readString(engine);
+        assertThat(text).doesNotContain("profileCacheSize");
+        java.nio.file.Files.writeString(engine, text.replace("  stateCacheKeys:", "  profileCacheSize: 100000\n  stateCacheKeys:"));
+        assertThat(problems(dir)).isEmpty();
+
+        java.nio.file.Files.writeString(engine, text.replace("  stateCacheKeys:", "  profileCacheSize: -1\n  stateCacheKeys:"));
+        assertThat(problems(dir)).anySatisfy(p ->
+                assertThat(p.message()).isEqualTo("profileCacheSize must be between 0 and 10000000, got -1"));
+    }
+
+    @Test
     void unknownKeyInARuleNamesTheKeyAndTheKeysThatAreAllowed() throws Exception {
         assertThat(problems(broken("unknown-key"))).anySatisfy(p -> {
             assertThat(p.file().getFileName()).hasToString("merchant-risk.yaml");
