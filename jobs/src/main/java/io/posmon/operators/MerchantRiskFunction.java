@@ -257,9 +257,9 @@ public class MerchantRiskFunction
             if (r == null) {
                 r = new RecentTransactions();
             }
-            r.add(EvidenceItem.of(tx), engine.evidenceLimit());
+            r.add(tx, engine.evidenceLimit());
             recent.update(r);
-            recentItems = r.items;
+            recentItems = r.asList();
         }
         long evaluationStart = System.nanoTime();
         TransactionContext c = new TransactionContext(tx, calendar, merchant, groups, recentItems, seen);
@@ -369,7 +369,7 @@ public class MerchantRiskFunction
     /** A voided or reversed sale is no longer evidence of anything. */
     private void forgetUndone(String originalId) throws Exception {
         RecentTransactions r = recent.value();
-        if (r != null && r.items.removeIf(e -> e.transactionId.equals(originalId))) {
+        if (r != null && r.remove(originalId)) {
             recent.update(r);
         }
     }

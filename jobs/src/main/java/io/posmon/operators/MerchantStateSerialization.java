@@ -188,19 +188,15 @@ public final class MerchantStateSerialization {
 
         @Override
         public RecentTransactions copy(RecentTransactions from) {
-            RecentTransactions r = new RecentTransactions();
-            r.items = new ArrayList<>(from.items.size());
-            for (EvidenceItem e : from.items) {
-                r.items.add(MerchantStateSerialization.copy(e));
-            }
-            return r;
+            return from.copy();
         }
 
+        // The layout of a list of items, as before the ring: a count, then each item.
         @Override
         public void serialize(RecentTransactions r, DataOutputView out) throws IOException {
-            writeVarInt(r.items.size(), out);
-            for (EvidenceItem e : r.items) {
-                writeEvidence(e, out);
+            writeVarInt(r.size(), out);
+            for (int i = 0; i < r.size(); i++) {
+                writeEvidence(r.get(i), out);
             }
         }
 
@@ -208,9 +204,11 @@ public final class MerchantStateSerialization {
         public RecentTransactions deserialize(DataInputView in) throws IOException {
             int n = readVarInt(in);
             RecentTransactions r = new RecentTransactions();
-            r.items = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                r.items.add(readEvidence(in));
+                EvidenceItem e = readEvidence(in);
+                if (e != null) { // never written, but the layout allows it
+                    r.add(e, n); // sized to what was kept; the first sale resizes it to the limit in force
+                }
             }
             return r;
         }

@@ -17,6 +17,7 @@ import io.posmon.operators.state.OwnSerializers;
 import io.posmon.testing.Tx;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -97,14 +98,32 @@ class MerchantStateSerializationTest {
     void recentEvidenceKeepsItsItemsInOrderAndCopiesThem() throws Exception {
         TypeSerializer<RecentTransactions> s = serializerOf(RecentTransactions.class);
         RecentTransactions r = new RecentTransactions();
-        assertThat(roundTrip(s, r).items).isEmpty();
-        r.items.add(EvidenceItem.of(Tx.credit("T1", "M1", "2026-11-23T10:00:00", 800_000)));
-        r.items.add(EvidenceItem.of(Tx.debit("T2", "M1", "2026-11-23T10:05:00", 12_345)));
-        r.items.add(new EvidenceItem()); // every field null or zero
-        assertThat(roundTrip(s, r)).usingRecursiveComparison().isEqualTo(r);
+        assertThat(roundTrip(s, r).asList()).isEmpty();
+        r.add(EvidenceItem.of(Tx.credit("T1", "M1", "2026-11-23T10:00:00", 800_000)), 10);
+        r.add(EvidenceItem.of(Tx.debit("T2", "M1", "2026-11-23T10:05:00", 12_345)), 10);
+        r.add(new EvidenceItem(), 10); // every field null or zero
+        assertThat(roundTrip(s, r).asList()).usingRecursiveFieldByFieldElementComparator().isEqualTo(r.asList());
         RecentTransactions copy = s.copy(r);
-        assertThat(copy).usingRecursiveComparison().isEqualTo(r);
-        assertThat(copy.items.get(0)).isNotSameAs(r.items.get(0));
+        assertThat(copy.asList()).usingRecursiveFieldByFieldElementComparator().isEqualTo(r.asList());
+        copy.add(EvidenceItem.of(Tx.credit("T3", "M1", "2026-11-23T10:06:00", 1)), 10);
+        assertThat(r.size()).isEqualTo(3);
+    }
+
+    /** The ring is written as the list of items was: savepoints of either version read the other's. */
+    @Test
+    void recentEvidenceIsWrittenInTheLayoutOfTheListBefore() throws Exception {
+        TypeSerializer<RecentTransactions> s = serializerOf(RecentTransactions.class);
+        List<EvidenceItem> items = List.of(
+                EvidenceItem.of(Tx.credit("T1", "M1", "2026-11-23T10:00:00", 800_000)),
+                EvidenceItem.of(Tx.debit("T2", "M1", "2026-11-23T10:05:00", 12_345)));
+        DataOutputSerializer before = new DataOutputSerializer(64);
+        OwnSerializers.writeVarInt(items.size(), before);
+        for (EvidenceItem e : items) {
+            MerchantStateSerialization.writeEvidence(e, before);
+        }
+        RecentTransactions r = new RecentTransactions();
+        items.forEach(e -> r.add(e, 10));
+        assertThat(bytes(s, r)).isEqualTo(before.getCopyOfBuffer());
     }
 
     private static VolumeDay day(int day, int activeHours, long amountPerHour) {
