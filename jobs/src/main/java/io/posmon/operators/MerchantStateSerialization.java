@@ -10,10 +10,10 @@ import static io.posmon.operators.state.OwnSerializers.writeVarInt;
 import static io.posmon.operators.state.OwnSerializers.writeVarLong;
 
 import io.posmon.operators.state.OwnSerializers;
+import io.posmon.operators.state.StringPool;
 import io.posmon.schema.CardType;
 import io.posmon.schema.TransactionType;
 import java.io.IOException;
-import java.util.ArrayList;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -55,7 +55,7 @@ public final class MerchantStateSerialization {
         e.transactionId = readString(in);
         e.eventTime = in.readLong();
         e.amountMinor = in.readLong();
-        e.currency = io.posmon.operators.state.StringPool.CODES.canonical(readString(in));
+        e.currency = StringPool.CODES.canonical(readString(in));
         e.type = readEnum(TRANSACTION_TYPES, in);
         e.cardType = readEnum(CARD_TYPES, in);
         e.maskedPan = readString(in);

@@ -5,7 +5,6 @@ import io.posmon.schema.PosTransaction;
 import io.posmon.schema.TransactionType;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -52,24 +51,23 @@ public final class RecentTransactions {
 
     /** Adds the sale as the newest item, dropping the oldest beyond {@code limit}. */
     void add(PosTransaction tx, int limit) {
-        int slot = nextSlot(limit);
-        eventTimes[slot] = tx.getEventTime().toEpochMilli();
-        amounts[slot] = tx.getAmountMinor();
-        types[slot] = ordinal(tx.getType());
-        cardTypes[slot] = ordinal(tx.getCardType());
-        currencies[slot] = tx.getCurrency();
-        setText(slot, tx.getTransactionId(), tx.getMaskedPan());
+        put(nextSlot(limit), tx.getEventTime().toEpochMilli(), tx.getAmountMinor(), tx.getType(), tx.getCardType(),
+                tx.getCurrency(), tx.getTransactionId(), tx.getMaskedPan());
     }
 
     /** Adds the item as the newest, dropping the oldest beyond {@code limit}. */
     public void add(EvidenceItem e, int limit) {
-        int slot = nextSlot(limit);
-        eventTimes[slot] = e.eventTime;
-        amounts[slot] = e.amountMinor;
-        types[slot] = ordinal(e.type);
-        cardTypes[slot] = ordinal(e.cardType);
-        currencies[slot] = e.currency;
-        setText(slot, e.transactionId, e.maskedPan);
+        put(nextSlot(limit), e.eventTime, e.amountMinor, e.type, e.cardType, e.currency, e.transactionId, e.maskedPan);
+    }
+
+    private void put(int slot, long eventTime, long amount, TransactionType type, CardType cardType, String currency,
+                     String id, String pan) {
+        eventTimes[slot] = eventTime;
+        amounts[slot] = amount;
+        types[slot] = ordinal(type);
+        cardTypes[slot] = ordinal(cardType);
+        currencies[slot] = currency;
+        setText(slot, id, pan);
     }
 
     /** The i-th item, oldest first, as a new object. */
@@ -115,7 +113,6 @@ public final class RecentTransactions {
     /** Removes the items of the transaction (a voided or reversed sale); whether there were any. */
     boolean remove(String transactionId) {
         boolean removed = false;
-        int kept = 0;
         RecentTransactions rest = new RecentTransactions();
         for (int i = 0; i < count; i++) {
             EvidenceItem e = get(i);
@@ -123,11 +120,10 @@ public final class RecentTransactions {
                 removed = true;
             } else {
                 rest.add(e, eventTimes.length);
-                kept++;
             }
         }
         if (removed) {
-            copyFrom(rest, kept);
+            copyFrom(rest);
         }
         return removed;
     }
@@ -135,13 +131,13 @@ public final class RecentTransactions {
     /** A copy that shares nothing changeable with this one. */
     public RecentTransactions copy() {
         RecentTransactions r = new RecentTransactions();
-        r.copyFrom(this, count);
+        r.copyFrom(this);
         return r;
     }
 
-    private void copyFrom(RecentTransactions from, int n) {
+    private void copyFrom(RecentTransactions from) {
         first = from.first;
-        count = n;
+        count = from.count;
         eventTimes = from.eventTimes.clone();
         amounts = from.amounts.clone();
         types = from.types.clone();
@@ -177,7 +173,7 @@ public final class RecentTransactions {
         for (int i = Math.max(0, count - limit); i < count; i++) {
             r.add(get(i), limit);
         }
-        copyFrom(r, r.count);
+        copyFrom(r);
     }
 
     private void allocate(int capacity) {

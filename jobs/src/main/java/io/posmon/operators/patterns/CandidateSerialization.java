@@ -5,7 +5,6 @@ import static io.posmon.operators.state.OwnSerializers.readString;
 import static io.posmon.operators.state.OwnSerializers.writeEnum;
 import static io.posmon.operators.state.OwnSerializers.writeString;
 import static io.posmon.operators.state.StringPool.CODES;
-import static io.posmon.operators.state.StringPool.MERCHANT_FIELDS;
 
 import io.posmon.operators.MerchantStateSerialization;
 import io.posmon.operators.state.OwnSerializers;
@@ -61,16 +60,18 @@ public final class CandidateSerialization {
 
     /**
      * A candidate is kept by the pattern operator for its rule's window (a day for
-     * many-cards-one-customer), so its merchant's fields and codes come from the pools: one copy per
-     * merchant and code instead of ten strings per candidate.
+     * many-cards-one-customer), so its codes come from the pool: one copy per code instead of six
+     * strings per candidate. (The merchant's id, name and address were pooled too until 2026-12-04:
+     * 300,000 strings in 131,072 slots missed nearly always, written by both pattern subtasks, and
+     * the runs with that pool were the slower ones; see README Performance.)
      */
     static PatternCandidate readCandidate(DataInputView in) throws IOException {
         PatternCandidate c = new PatternCandidate();
-        c.merchantId = MERCHANT_FIELDS.canonical(readString(in));
+        c.merchantId = readString(in);
         c.transaction = MerchantStateSerialization.readEvidence(in);
-        c.merchantName = MERCHANT_FIELDS.canonical(readString(in));
+        c.merchantName = readString(in);
         c.mcc = CODES.canonical(readString(in));
-        c.address = MERCHANT_FIELDS.canonical(readString(in));
+        c.address = readString(in);
         c.region = CODES.canonical(readString(in));
         c.scale = readEnum(SCALES, in);
         c.profileKnown = in.readBoolean();

@@ -1,8 +1,8 @@
 package io.posmon.operators.state;
 
 /**
- * One copy of each often repeated string that deserializers produce (a currency, a region, an MCC,
- * a merchant's name in every one of its pattern candidates), so that what a keyed operator keeps on
+ * One copy of each often repeated string that deserializers produce (a currency, a region, an MCC),
+ * so that what a keyed operator keeps on
  * the heap for a while refers to it instead of to a string and an array of its own per record. Every
  * such copy that survives a young collection is copied by it, and later marked by each full one:
  * in the bench's heap histogram, strings and their arrays were 43% of the live heap.
@@ -39,11 +39,10 @@ public final class StringPool {
         return s;
     }
 
-    // The pools of the engine. Small values (currencies, codes, names of enum constants) share one; a
-    // merchant's fields, of which a subtask sees up to its share of all merchants, another larger one.
-
-    /** Codes and names that take few values: currency, region, MCC, MCC group, status names. */
+    /**
+     * The engine's pool, for codes and names that take few values (currency, region, MCC, MCC group,
+     * status names): nearly every lookup hits, so the shared slots are read, rarely written. Values
+     * with many distinct strings (a merchant's name) do not belong here: they miss and write.
+     */
     public static final StringPool CODES = new StringPool(4096);
-    /** A merchant's id, name and address, repeated in every pattern candidate of the merchant. */
-    public static final StringPool MERCHANT_FIELDS = new StringPool(1 << 17);
 }
