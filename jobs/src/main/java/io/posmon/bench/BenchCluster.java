@@ -41,16 +41,22 @@ final class BenchCluster implements AutoCloseable {
         cluster.start();
     }
 
-    /** What one finished run measured. */
-        record Finished(long netRuntimeMillis, long peakHeapBytes, int checkpoints, long checkpointMedianMillis,
+    /**
+     * What one finished run measured.
+     *
+     * @param cpuSeconds the CPU time of all the JVM's threads during the run (broker and cluster
+     *                   included): unlike the wall time, it does not count time the machine's
+     *                   host gave to others, so it compares runs better than events/s does
+     */
+    record Finished(long netRuntimeMillis, long peakHeapBytes, int checkpoints, long checkpointMedianMillis,
                     long checkpointMaxMillis, long stateBytes, long largestOperatorStateBytes, String largestOperator,
-                    Map<String, Double> cpuPercentOfOneCore) {
+                    Map<String, Double> cpuPercentOfOneCore, double cpuSeconds) {
     }
 
     /** Submits the job built in {@code env} and returns when it has ended. */
     Finished runToEnd(StreamExecutionEnvironment env, String name) throws Exception {
         JobID id = submit(env, name);
-                ThreadCpu cpu = new ThreadCpu(500);
+        ThreadCpu cpu = new ThreadCpu(500);
         try (HeapSampler heap = new HeapSampler(); cpu) {
             JobResult result = cluster.requestJobResult(id).get();
             if (!result.isSuccess()) {
@@ -59,7 +65,7 @@ final class BenchCluster implements AutoCloseable {
             }
             cpu.close();
             return figures(result.getNetRuntime(), heap.peak(), cluster.getArchivedExecutionGraph(id).get(),
-                    cpu.percentOfOneCore());
+                    cpu.percentOfOneCore(), cpu.cpuSeconds());
         }
     }
 
@@ -83,8 +89,8 @@ final class BenchCluster implements AutoCloseable {
         }
     }
 
-        private static Finished figures(long netRuntime, long peakHeap, ArchivedExecutionGraph graph,
-                                    Map<String, Double> cpu) {
+    private static Finished figures(long netRuntime, long peakHeap, ArchivedExecutionGraph graph,
+                                    Map<String, Double> cpu, double cpuSeconds) {
         CheckpointStatsSnapshot stats = graph.getCheckpointStatsSnapshot();
         var durations = stats.getSummaryStats().getEndToEndDurationStats();
         CompletedCheckpointStats latest = stats.getHistory().getLatestCompletedCheckpoint();
@@ -104,7 +110,7 @@ final class BenchCluster implements AutoCloseable {
         int completed = (int) stats.getCounts().getNumberOfCompletedCheckpoints();
         return new Finished(netRuntime, peakHeap, completed,
                 completed == 0 ? 0 : (long) durations.getQuantile(0.5), completed == 0 ? 0 : durations.getMaximum(),
-                                state, largest, largestName, cpu);
+                state, largest, largestName, cpu, cpuSeconds);
     }
 
     @Override

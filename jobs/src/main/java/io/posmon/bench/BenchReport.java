@@ -12,7 +12,7 @@ final class BenchReport {
     private final String machine;
     private final String command;
     private BenchInput input;
-    private int warmUpRuns;
+    private final List<ThroughputBench.Run> warmUps = new ArrayList<>();
     private final List<ThroughputBench.Run> throughput = new ArrayList<>();
     private final List<ThroughputBench.Run> scaling = new ArrayList<>();
     private final List<LatencyBench.Result> latency = new ArrayList<>();
@@ -35,9 +35,9 @@ final class BenchReport {
         return machine;
     }
 
-    void throughput(BenchInput in, int warmUpRuns, List<ThroughputBench.Run> runs) {
+    void throughput(BenchInput in, List<ThroughputBench.Run> warmUpRuns, List<ThroughputBench.Run> runs) {
         input = in;
-        this.warmUpRuns = warmUpRuns;
+        warmUps.addAll(warmUpRuns);
         throughput.addAll(runs);
     }
 
@@ -62,14 +62,20 @@ final class BenchReport {
         md.append("\n");
         if (!throughput.isEmpty()) {
             md.append(String.format(Locale.ROOT, "Throughput: %,d transactions of %,d merchants (%,d with a transaction), read to the end from "
-                    + "Kafka; RocksDB, checkpoints every 10 s; median of %d runs (min-max), after %d unreported warm-up run(s) of each.%n%n",
+                    + "Kafka; RocksDB, checkpoints every 10 s; median of %d runs (min-max), after %d warm-up run(s) of each, "
+                    + "not counted (listed below the table).%n%n",
                     input.transactions(), input.merchants(), input.activeMerchants(), count(throughput) / group(throughput).size(),
-                    warmUpRuns));
-            md.append("| run | events/s | min-max | of ceiling | peak heap | state per active merchant | checkpoints (median / max) |\n");
-            md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+                    warmUps.size() / group(throughput).size()));
+            md.append(HEADER);
             Map<String, List<ThroughputBench.Run>> byLabel = group(throughput);
             double ceiling = byLabel.containsKey(Variant.CEILING.label) ? median(byLabel.get(Variant.CEILING.label)) : Double.NaN;
-                        byLabel.forEach((label, runs) -> row(md, label, runs, ceiling));
+            byLabel.forEach((label, runs) -> row(md, label, runs, ceiling));
+            if (!warmUps.isEmpty()) {
+                md.append("\nWarm-up runs, in order (a fresh JVM is slower until the JIT compiler has compiled the hot code):\n\n");
+                group(warmUps).forEach((label, runs) -> md.append("- ").append(label).append(": ").append(String.join(", ",
+                        runs.stream().map(r -> String.format(Locale.ROOT, "%,.0f events/s (%.1f us CPU per event)",
+                                r.eventsPerSecond(), r.cpuMicrosPerEvent())).toList())).append("\n"));
+            }
             md.append("\nCPU by thread in the last run of each variant, percent of one core (every thread of the JVM, "
                     + "native ones too, from /proc; both subtasks of an operator together):\n\n");
             byLabel.forEach((label, runs) -> md.append("- ").append(label).append(": ")
@@ -81,8 +87,7 @@ final class BenchReport {
             List<ThroughputBench.Run> ceilingRuns = byLabel.values().iterator().next();
             md.append(String.format(Locale.ROOT, "Scaling: %,d transactions, median of %d run(s) each (min-max); "
                     + "\"of ceiling\" against the first row's median:%n%n", scalingTransactions, ceilingRuns.size()));
-            md.append("| run | events/s | min-max | of ceiling | peak heap | state per active merchant | checkpoints (median / max) |\n");
-            md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+            md.append(HEADER);
             double ceiling = median(ceilingRuns);
             byLabel.forEach((label, runs) -> row(md, label, runs, ceiling));
             md.append("\n");
@@ -118,6 +123,10 @@ final class BenchReport {
         return md.toString();
     }
 
+    private static final String HEADER =
+            "| run | events/s | min-max | of ceiling | CPU per event (median) | peak heap | state per active merchant | checkpoints (median / max) |\n"
+            + "|---|---:|---:|---:|---:|---:|---:|---:|\n";
+
     private static void row(StringBuilder md, String label, List<ThroughputBench.Run> runs, double ceiling) {
         double[] rates = runs.stream().mapToDouble(ThroughputBench.Run::eventsPerSecond).sorted().toArray();
         double median = median(runs);
@@ -125,8 +134,11 @@ final class BenchReport {
         BenchCluster.Finished f = last.figures();
         long peakHeap = runs.stream().mapToLong(r -> r.figures().peakHeapBytes()).max().orElse(0);
         String state = f.checkpoints() == 0 ? "no checkpoint" : String.format(Locale.ROOT, "%,d B", f.stateBytes() / last.merchants());
-        md.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f-%,.0f | %s | %,d MiB | %s | %,d / %,d ms |%n", label, median,
+        double[] cpu = runs.stream().mapToDouble(ThroughputBench.Run::cpuMicrosPerEvent).sorted().toArray();
+        double cpuMedian = cpu.length % 2 == 1 ? cpu[cpu.length / 2] : (cpu[cpu.length / 2 - 1] + cpu[cpu.length / 2]) / 2;
+        md.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f-%,.0f | %s | %s | %,d MiB | %s | %,d / %,d ms |%n", label, median,
                 rates[0], rates[rates.length - 1], Double.isNaN(ceiling) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * median / ceiling),
+                Double.isNaN(cpuMedian) ? "-" : String.format(Locale.ROOT, "%.1f us", cpuMedian),
                 peakHeap / (1024 * 1024), state, f.checkpointMedianMillis(), f.checkpointMaxMillis()));
     }
 

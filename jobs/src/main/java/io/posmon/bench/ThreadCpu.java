@@ -91,7 +91,7 @@ final class ThreadCpu implements AutoCloseable {
         return g.isEmpty() ? name : g;
     }
 
-        /** Stops sampling, after a last sample; closing again changes nothing. */
+    /** Stops sampling, after a last sample; closing again changes nothing. */
     @Override
     public synchronized void close() {
         if (timer.isShutdown()) {
@@ -112,6 +112,15 @@ final class ThreadCpu implements AutoCloseable {
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> 100.0 * e.getValue() / TICKS_PER_SECOND / seconds,
                         (a, b) -> a, LinkedHashMap::new));
+    }
+
+    /** The CPU time of every thread together over the sampled time, in seconds (after {@link #close}). */
+    synchronized double cpuSeconds() {
+        long all = 0;
+        for (long[] t : ticks.values()) {
+            all += t[1] - t[0];
+        }
+        return (double) all / TICKS_PER_SECOND;
     }
 
     /** The first {@code top} groups as "name 61%, ...", and what the JVM used in all. */

@@ -27,6 +27,11 @@ final class ThroughputBench {
         double eventsPerSecond() {
             return events * 1000.0 / figures.netRuntimeMillis();
         }
+
+        /** The CPU time of the whole JVM per event, in microseconds; NaN where /proc cannot be read. */
+        double cpuMicrosPerEvent() {
+            return figures.cpuSeconds() > 0 ? figures.cpuSeconds() * 1e6 / events : Double.NaN;
+        }
     }
 
     private final BenchCluster cluster;
@@ -46,14 +51,21 @@ final class ThroughputBench {
         this.out = out;
     }
 
-    /** Runs every variant {@code runs} times, unreported: the measured runs then find the JVM warm. */
-    void warmUp(List<Variant> variants, int runs, Path rulesDir) throws Exception {
+    /**
+     * Runs every variant {@code runs} times before the measured runs, which then find the JVM warm;
+     * returns these runs, which the report lists but does not count.
+     */
+    List<Run> warmUp(List<Variant> variants, int runs, Path rulesDir) throws Exception {
+        List<Run> all = new ArrayList<>();
         for (int rep = 1; rep <= runs; rep++) {
             for (Variant v : variants) {
                 Run r = run(v, rulesDir, v.label);
-                out.printf("  %-48s warm-up %d/%d: %,10.0f events/s (not reported)%n", r.label(), rep, runs, r.eventsPerSecond());
+                out.printf("  %-48s warm-up %d/%d: %,10.0f events/s, %5.1f us CPU per event (not counted)%n", r.label(), rep,
+                        runs, r.eventsPerSecond(), r.cpuMicrosPerEvent());
+                all.add(r);
             }
         }
+        return all;
     }
 
     /** Runs every variant once per repetition, interleaved so a slow spell of the machine hits all alike. */
@@ -62,8 +74,9 @@ final class ThroughputBench {
         for (int rep = 1; rep <= repetitions; rep++) {
             for (Variant v : variants) {
                 Run r = run(v, rulesDir, label == null ? v.label : label);
-                out.printf("  %-48s run %d/%d: %,10.0f events/s  (%.1f s, %d checkpoints)%n", r.label(), rep,
-                        repetitions, r.eventsPerSecond(), r.figures().netRuntimeMillis() / 1000.0, r.figures().checkpoints());
+                out.printf("  %-48s run %d/%d: %,10.0f events/s, %5.1f us CPU per event  (%.1f s, %d checkpoints)%n", r.label(),
+                        rep, repetitions, r.eventsPerSecond(), r.cpuMicrosPerEvent(), r.figures().netRuntimeMillis() / 1000.0,
+                        r.figures().checkpoints());
                 all.add(r);
             }
         }

@@ -48,5 +48,7 @@ class ThreadCpuTest {
         assertThat(cpu.percentOfOneCore()).containsKey("cpu-burner");
         assertThat(cpu.percentOfOneCore().get("cpu-burner")).isPositive();
         assertThat(ThreadCpu.summary(cpu.percentOfOneCore(), 3)).contains("all threads");
+        // The whole JVM's time counts the ended thread's too.
+        assertThat(cpu.cpuSeconds()).isPositive();
     }
 }
