@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -94,9 +93,9 @@ public final class KeyedStateCache implements KeyedStateStore {
     /** Keys changed and unwritten when this interval's write window opened; -1 before it opens. */
     private int dirtyAtWindowStart = -1;
     /** The keys changed since they were last written, the one changed longest ago first... */
-    private final LinkedHashSet<Entry> dirty = new LinkedHashSet<>();
+    private final ChangedKeys dirty = new ChangedKeys();
     /** ...but for those already written once in this interval's window: they wait for the barrier. */
-    private final LinkedHashSet<Entry> dirtyAgain = new LinkedHashSet<>();
+    private final ChangedKeys dirtyAgain = new ChangedKeys();
     /** Counts barriers: which interval a key was last written early in. */
     private int barriers = 1;
     private final List<StateDescriptor<?, ?>> created = new ArrayList<>();
@@ -258,10 +257,8 @@ public final class KeyedStateCache implements KeyedStateStore {
             return;
         }
         Object current = keys.getCurrentKey();
-        Iterator<Entry> oldest = dirty.iterator();
         while (dirty.size() > left) {
-            Entry e = oldest.next();
-            oldest.remove();
+            Entry e = dirty.first();
             keys.setCurrentKey(e.key);
             flush(e);
             e.writtenEarlyIn = barriers;
@@ -281,12 +278,12 @@ public final class KeyedStateCache implements KeyedStateStore {
             return;
         }
         Object current = keys.getCurrentKey();
-        for (LinkedHashSet<Entry> changed : List.of(dirty, dirtyAgain)) {
-            for (Entry e : changed) {
+        for (ChangedKeys changed : List.of(dirty, dirtyAgain)) {
+            while (!changed.isEmpty()) {
+                Entry e = changed.first();
                 keys.setCurrentKey(e.key);
                 flush(e);
             }
-            changed.clear();
         }
         if (current != null) {
             keys.setCurrentKey(current);
@@ -301,13 +298,16 @@ public final class KeyedStateCache implements KeyedStateStore {
         last = null;
     }
 
+    /** Writes the key's cells; it is no longer changed. */
     private void flush(Entry e) throws Exception {
         for (int i = 0; i < e.cells.length; i++) {
             if (e.cells[i] != null) {
                 states.get(i).write(e.cells[i]);
             }
         }
-        e.dirty = false;
+        if (e.changedIn != null) {
+            e.changedIn.remove(e);
+        }
     }
 
     /** The current key's entry, created (and another key evicted) on its first use. */
@@ -336,10 +336,7 @@ public final class KeyedStateCache implements KeyedStateStore {
         Iterator<Entry> it = entries.values().iterator();
         Entry eldest = it.next();
         it.remove();
-        if (eldest.dirty) {
-            if (!dirty.remove(eldest)) {
-                dirtyAgain.remove(eldest);
-            }
+        if (eldest.changedIn != null) {
             keys.setCurrentKey(eldest.key);
             try {
                 flush(eldest);
@@ -418,9 +415,68 @@ public final class KeyedStateCache implements KeyedStateStore {
     }
 
     private void changed(Entry e) {
-        if (!e.dirty) {
-            e.dirty = true;
+        if (e.changedIn == null) {
             (e.writtenEarlyIn == barriers ? dirtyAgain : dirty).add(e);
+        }
+    }
+
+    /**
+     * Keys changed and not yet written, in the order they were first changed. The links are fields
+     * of the entries themselves: a key marked changed allocates nothing (a set's node per key and
+     * interval was garbage that lived until the next checkpoint, and a hash to compute).
+     */
+    private static final class ChangedKeys {
+        private Entry head;
+        private Entry tail;
+        private int size;
+
+        void add(Entry e) {
+            e.changedIn = this;
+            e.previousChanged = tail;
+            e.nextChanged = null;
+            if (tail == null) {
+                head = e;
+            } else {
+                tail.nextChanged = e;
+            }
+            tail = e;
+            size++;
+        }
+
+        void remove(Entry e) {
+            if (e.previousChanged == null) {
+                head = e.nextChanged;
+            } else {
+                e.previousChanged.nextChanged = e.nextChanged;
+            }
+            if (e.nextChanged == null) {
+                tail = e.previousChanged;
+            } else {
+                e.nextChanged.previousChanged = e.previousChanged;
+            }
+            e.changedIn = null;
+            e.previousChanged = null;
+            e.nextChanged = null;
+            size--;
+        }
+
+        /** The key changed longest ago, or null. */
+        Entry first() {
+            return head;
+        }
+
+        int size() {
+            return size;
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+
+        void clear() {
+            while (head != null) {
+                remove(head);
+            }
         }
     }
 
@@ -428,7 +484,10 @@ public final class KeyedStateCache implements KeyedStateStore {
     private static final class Entry {
         final Object key;
         Object[] cells;
-        boolean dirty;
+        /** The list of changed keys this key is in, null while it has nothing to write. */
+        ChangedKeys changedIn;
+        Entry previousChanged;
+        Entry nextChanged;
         int writtenEarlyIn;
 
         Entry(Object key, int states) {
