@@ -73,8 +73,8 @@ final class BenchReport {
             if (!warmUps.isEmpty()) {
                 md.append("\nWarm-up runs, in order (a fresh JVM is slower until the JIT compiler has compiled the hot code):\n\n");
                 group(warmUps).forEach((label, runs) -> md.append("- ").append(label).append(": ").append(String.join(", ",
-                        runs.stream().map(r -> String.format(Locale.ROOT, "%,.0f events/s (%.1f us CPU per event)",
-                                r.eventsPerSecond(), r.cpuMicrosPerEvent())).toList())).append("\n"));
+                        runs.stream().map(r -> String.format(Locale.ROOT, "%,.0f events/s (%s CPU per event)",
+                                r.eventsPerSecond(), r.cpuPerEventText())).toList())).append("\n"));
             }
             md.append("\nCPU by thread in the last run of each variant, percent of one core (every thread of the JVM, "
                     + "native ones too, from /proc; both subtasks of an operator together):\n\n");
@@ -134,11 +134,13 @@ final class BenchReport {
         BenchCluster.Finished f = last.figures();
         long peakHeap = runs.stream().mapToLong(r -> r.figures().peakHeapBytes()).max().orElse(0);
         String state = f.checkpoints() == 0 ? "no checkpoint" : String.format(Locale.ROOT, "%,d B", f.stateBytes() / last.merchants());
-        double[] cpu = runs.stream().mapToDouble(ThroughputBench.Run::cpuMicrosPerEvent).sorted().toArray();
-        double cpuMedian = cpu.length % 2 == 1 ? cpu[cpu.length / 2] : (cpu[cpu.length / 2 - 1] + cpu[cpu.length / 2]) / 2;
+        // Runs where /proc could not be read have no CPU figure: the median is of those that do.
+        double[] cpu = runs.stream().mapToDouble(ThroughputBench.Run::cpuMicrosPerEvent).filter(c -> !Double.isNaN(c)).sorted().toArray();
+        double cpuMedian = cpu.length == 0 ? Double.NaN
+                : cpu.length % 2 == 1 ? cpu[cpu.length / 2] : (cpu[cpu.length / 2 - 1] + cpu[cpu.length / 2]) / 2;
         md.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f-%,.0f | %s | %s | %,d MiB | %s | %,d / %,d ms |%n", label, median,
                 rates[0], rates[rates.length - 1], Double.isNaN(ceiling) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * median / ceiling),
-                Double.isNaN(cpuMedian) ? "-" : String.format(Locale.ROOT, "%.1f us", cpuMedian),
+                ThroughputBench.cpuText(cpuMedian),
                 peakHeap / (1024 * 1024), state, f.checkpointMedianMillis(), f.checkpointMaxMillis()));
     }
 

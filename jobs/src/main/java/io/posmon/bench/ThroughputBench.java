@@ -32,6 +32,15 @@ final class ThroughputBench {
         double cpuMicrosPerEvent() {
             return figures.cpuSeconds() > 0 ? figures.cpuSeconds() * 1e6 / events : Double.NaN;
         }
+
+        /** {@link #cpuMicrosPerEvent()} as text: "12.3 us", or "-" when not measured. */
+        String cpuPerEventText() {
+            return cpuText(cpuMicrosPerEvent());
+        }
+    }
+
+    static String cpuText(double micros) {
+        return Double.isNaN(micros) ? "-" : String.format(java.util.Locale.ROOT, "%.1f us", micros);
     }
 
     private final BenchCluster cluster;
@@ -60,8 +69,8 @@ final class ThroughputBench {
         for (int rep = 1; rep <= runs; rep++) {
             for (Variant v : variants) {
                 Run r = run(v, rulesDir, v.label);
-                out.printf("  %-48s warm-up %d/%d: %,10.0f events/s, %5.1f us CPU per event (not counted)%n", r.label(), rep,
-                        runs, r.eventsPerSecond(), r.cpuMicrosPerEvent());
+                out.printf("  %-48s warm-up %d/%d: %,10.0f events/s, %s CPU per event (not counted)%n", r.label(), rep,
+                        runs, r.eventsPerSecond(), r.cpuPerEventText());
                 all.add(r);
             }
         }
@@ -74,8 +83,8 @@ final class ThroughputBench {
         for (int rep = 1; rep <= repetitions; rep++) {
             for (Variant v : variants) {
                 Run r = run(v, rulesDir, label == null ? v.label : label);
-                out.printf("  %-48s run %d/%d: %,10.0f events/s, %5.1f us CPU per event  (%.1f s, %d checkpoints)%n", r.label(),
-                        rep, repetitions, r.eventsPerSecond(), r.cpuMicrosPerEvent(), r.figures().netRuntimeMillis() / 1000.0,
+                out.printf("  %-48s run %d/%d: %,10.0f events/s, %s CPU per event  (%.1f s, %d checkpoints)%n", r.label(),
+                        rep, repetitions, r.eventsPerSecond(), r.cpuPerEventText(), r.figures().netRuntimeMillis() / 1000.0,
                         r.figures().checkpoints());
                 all.add(r);
             }

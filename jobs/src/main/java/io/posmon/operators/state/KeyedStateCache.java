@@ -292,6 +292,10 @@ public final class KeyedStateCache implements KeyedStateStore {
 
     /** Drops every cached key without writing it: after {@link #flushAll()}, before the backend's state is changed directly. */
     public void forgetAll() {
+        // An iterator of a map state still open (misused) must not mark a forgotten key changed again.
+        for (Entry e : entries.values()) {
+            e.forgotten = true;
+        }
         entries.clear();
         dirty.clear();
         dirtyAgain.clear();
@@ -415,7 +419,7 @@ public final class KeyedStateCache implements KeyedStateStore {
     }
 
     private void changed(Entry e) {
-        if (e.changedIn == null) {
+        if (e.changedIn == null && !e.forgotten) {
             (e.writtenEarlyIn == barriers ? dirtyAgain : dirty).add(e);
         }
     }
@@ -489,6 +493,8 @@ public final class KeyedStateCache implements KeyedStateStore {
         Entry previousChanged;
         Entry nextChanged;
         int writtenEarlyIn;
+        /** Dropped by {@link #forgetAll()}: never written again. */
+        boolean forgotten;
 
         Entry(Object key, int states) {
             this.key = key;
