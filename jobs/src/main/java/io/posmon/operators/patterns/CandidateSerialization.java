@@ -63,7 +63,7 @@ public final class CandidateSerialization {
      * many-cards-one-customer), so its codes come from the pool: one copy per code instead of six
      * strings per candidate. (The merchant's id, name and address were pooled too until 2026-12-04:
      * 300,000 strings in 131,072 slots missed nearly always, written by both pattern subtasks, and
-     * the runs with that pool were the slower ones; see README Performance.)
+     * the runs with that pool were the slower ones; see docs/performance-log.md.)
      */
     static PatternCandidate readCandidate(DataInputView in) throws IOException {
         PatternCandidate c = new PatternCandidate();
