@@ -67,7 +67,7 @@ public final class BenchCommand implements Callable<Integer> {
     // A running engine is warm: the first runs in a fresh JVM also measure class loading and the JIT
     // compiling the hot code. On this machine (2026-12-07) merchant risk ran its warm-up runs at 32,265,
     // 44,010 and 83,619 events/s, then 79,246-96,497; with one warm-up run the C2 compiler still took
-    // a fifth of the machine during the measured runs.
+    // 17-24% of a core during the measured runs.
     @Option(names = "--warm-up-runs", description = "Runs of each throughput variant before the measured ones, listed in the report but not counted. Default: ${DEFAULT-VALUE}")
     int warmUpRuns = 3;
 
