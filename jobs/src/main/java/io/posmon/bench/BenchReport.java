@@ -135,9 +135,7 @@ final class BenchReport {
         long peakHeap = runs.stream().mapToLong(r -> r.figures().peakHeapBytes()).max().orElse(0);
         String state = f.checkpoints() == 0 ? "no checkpoint" : String.format(Locale.ROOT, "%,d B", f.stateBytes() / last.merchants());
         // Runs where /proc could not be read have no CPU figure: the median is of those that do.
-        double[] cpu = runs.stream().mapToDouble(ThroughputBench.Run::cpuMicrosPerEvent).filter(c -> !Double.isNaN(c)).sorted().toArray();
-        double cpuMedian = cpu.length == 0 ? Double.NaN
-                : cpu.length % 2 == 1 ? cpu[cpu.length / 2] : (cpu[cpu.length / 2 - 1] + cpu[cpu.length / 2]) / 2;
+        double cpuMedian = median(runs.stream().mapToDouble(ThroughputBench.Run::cpuMicrosPerEvent).filter(c -> !Double.isNaN(c)));
         md.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f-%,.0f | %s | %s | %,d MiB | %s | %,d / %,d ms |%n", label, median,
                 rates[0], rates[rates.length - 1], Double.isNaN(ceiling) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * median / ceiling),
                 ThroughputBench.cpuText(cpuMedian),
@@ -157,7 +155,12 @@ final class BenchReport {
     }
 
     private static double median(List<ThroughputBench.Run> runs) {
-        double[] r = runs.stream().mapToDouble(ThroughputBench.Run::eventsPerSecond).sorted().toArray();
-        return r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
+        return median(runs.stream().mapToDouble(ThroughputBench.Run::eventsPerSecond));
+    }
+
+    /** The median of the values, NaN when there are none. */
+    private static double median(java.util.stream.DoubleStream values) {
+        double[] r = values.sorted().toArray();
+        return r.length == 0 ? Double.NaN : r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
     }
 }
