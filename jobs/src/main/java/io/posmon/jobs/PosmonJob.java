@@ -8,6 +8,7 @@ import io.posmon.operators.SplitDeadLetters;
 import io.posmon.operators.StartupProfiles;
 import io.posmon.operators.contribution.ContributionConfig;
 import io.posmon.operators.contribution.ContributionFunction;
+import io.posmon.operators.contribution.ContributionOperator;
 import io.posmon.operators.contribution.SpendEvent;
 import io.posmon.operators.LiveRules;
 import io.posmon.operators.patterns.PatternRulesFunction;
@@ -356,7 +357,7 @@ public final class PosmonJob {
             org.apache.flink.streaming.api.datastream.KeyedStream<SpendEvent, String> keyed, ContributionConfig config,
             KeyedStateCache.Limits stateCacheLimits, String name) {
         return keyed.transform(name, new AvroTypeInfo<>(CustomerContribution.class),
-                        new StateCachingOperators.Keyed<>(new ContributionFunction(config, stateCacheLimits)))
+                        new ContributionOperator(new ContributionFunction(config, stateCacheLimits)))
                 .uid(name);
     }
 

@@ -45,6 +45,10 @@ import org.apache.flink.util.OutputTag;
  * of the same sale counts nothing. Figures of an open period
  * are re-emitted at most once per {@code emitEvery} of event time, and once more, final, when the
  * period's end plus the allowed lateness has passed; later events go to {@link #LATE}.
+ *
+ * <p>Under {@link ContributionOperator} the re-emissions are scheduled by the operator, one entry per
+ * key and minute, instead of a Flink timer each; under Flink's own operator (the test harnesses, a
+ * job built before the schedule) they are timers. Both emit the same records: see {@link EmissionSchedule}.
  */
 public class ContributionFunction extends KeyedProcessFunction<String, SpendEvent, CustomerContribution>
         implements io.posmon.operators.state.StateCachingOperators.CachesKeyedState {
@@ -80,6 +84,40 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
     private transient ValueState<SubjectState> subject;
     private transient Counter late;
     private transient Counter unmatchedUndo;
+    /** The operator's schedule of re-emissions; null under an operator without one (then a timer per key and minute). */
+    private transient EmissionSchedule schedule;
+    /** A timer's context and collector as an {@link Emission}, reused for every timer. */
+    private transient TimerEmission timerEmission;
+
+    /**
+     * Where a key's re-emission at the end of a minute of event time is scheduled when not as a
+     * timer: {@link ContributionOperator}. It calls {@link #emitScheduled} for the key once the
+     * watermark passes that time, in time order with the key's timers (a timer and a scheduled
+     * emission of the same time may come in either order: the second finds nothing changed), and
+     * passes every emission, scheduled or timer, the watermark being processed, as Flink passes it
+     * to timers: what a key emits is then what it would have emitted with a timer.
+     */
+    public interface EmissionSchedule {
+        /** Emits the current key's changed periods when the watermark passes {@code time}. */
+        void emitCurrentKeyAt(long time);
+
+        /** The watermark the operator is processing (firing timers and scheduled emissions for). */
+        long watermark();
+    }
+
+    /** What an emission reads and writes: a timer's context and collector, or the operator's outputs. */
+    public interface Emission {
+        String key();
+
+        /** The watermark whose advance fires this emission. */
+        long watermark();
+
+        void registerTimer(long time);
+
+        void record(CustomerContribution record);
+
+        void tierChange(TierChange change);
+    }
 
     /** One key at a time in memory (under Flink's own operator, as in the test harnesses). */
     public ContributionFunction(ContributionConfig config) {
@@ -95,6 +133,11 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
     @Override
     public KeyedStateCache stateCache() {
         return batched;
+    }
+
+    /** Called by {@link ContributionOperator} after {@code open}: re-emissions go to its schedule, not to timers. */
+    void scheduleEmissionsWith(EmissionSchedule schedule) {
+        this.schedule = schedule;
     }
 
     private boolean customers() {
@@ -115,6 +158,7 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
                 TypeInformation.of(String.class), TypeInformation.of(Boolean.class)));
         late = getRuntimeContext().getMetricGroup().counter("lateContributionEvents");
         unmatchedUndo = getRuntimeContext().getMetricGroup().counter("undoWithoutKnownSale");
+        timerEmission = new TimerEmission();
     }
 
     @Override
@@ -178,8 +222,12 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         subject.update(s);
 
         var timers = ctx.timerService();
-        timers.registerEventTimeTimer(Math.floorDiv(t, config.emitEveryMillis()) * config.emitEveryMillis()
-                + config.emitEveryMillis());
+        long minuteEnd = Math.floorDiv(t, config.emitEveryMillis()) * config.emitEveryMillis() + config.emitEveryMillis();
+        if (schedule != null) {
+            schedule.emitCurrentKeyAt(minuteEnd);
+        } else {
+            timers.registerEventTimeTimer(minuteEnd);
+        }
         // A period's closing timer once, when the period starts.
         if (storedDay == null) {
             timers.registerEventTimeTimer(calendar.dayStart(day + 1) + config.allowedLatenessMillis());
@@ -200,18 +248,18 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         if (watermark == Long.MIN_VALUE) {
             ctx.timerService().registerEventTimeTimer(AT_FIRST_WATERMARK);
         } else if (watermark != Long.MAX_VALUE) {
-            scheduleEvaluation(s, watermark, ctx.timerService());
+            scheduleEvaluation(s, watermark, ctx.timerService()::registerEventTimeTimer);
         }
         subject.update(s);
     }
 
     /** The month that contains the watermark is evaluated at its end (plus lateness). */
-    private void scheduleEvaluation(SubjectState s, long watermark, org.apache.flink.streaming.api.TimerService timers) {
+    private void scheduleEvaluation(SubjectState s, long watermark, java.util.function.LongConsumer timers) {
         int month = monthIndex(LocalDate.ofEpochDay(calendar.businessDay(watermark)));
         if (s.lastEvaluatedMonth == Integer.MIN_VALUE) {
             s.lastEvaluatedMonth = month - 1;
         }
-        timers.registerEventTimeTimer(monthEnd(month) + config.allowedLatenessMillis());
+        timers.accept(monthEnd(month) + config.allowedLatenessMillis());
     }
 
     /** Adds the event to the day and month; false when it changes nothing. */
@@ -285,22 +333,69 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<CustomerContribution> out) throws Exception {
         try {
-            emit(timestamp, ctx, out);
+            emit(timestamp, timerEmission.of(ctx, out));
+        } finally {
+            timerEmission.of(null, null);
+            batched.endOfCall();
+        }
+    }
+
+    /** The scheduled re-emission of the current key (see {@link EmissionSchedule}). */
+    void emitScheduled(long timestamp, Emission emission) throws Exception {
+        try {
+            emit(timestamp, emission);
         } finally {
             batched.endOfCall();
         }
     }
 
+    /** A timer's context and collector; the watermark is the schedule's when there is one (see {@link EmissionSchedule}). */
+    private final class TimerEmission implements Emission {
+        private OnTimerContext ctx;
+        private Collector<CustomerContribution> out;
+
+        TimerEmission of(OnTimerContext ctx, Collector<CustomerContribution> out) {
+            this.ctx = ctx;
+            this.out = out;
+            return this;
+        }
+
+        @Override
+        public String key() {
+            return ctx.getCurrentKey();
+        }
+
+        @Override
+        public long watermark() {
+            return schedule != null ? schedule.watermark() : ctx.timerService().currentWatermark();
+        }
+
+        @Override
+        public void registerTimer(long time) {
+            ctx.timerService().registerEventTimeTimer(time);
+        }
+
+        @Override
+        public void record(CustomerContribution record) {
+            out.collect(record);
+        }
+
+        @Override
+        public void tierChange(TierChange change) {
+            ctx.output(TIER_CHANGES, change);
+        }
+    }
+
     /** Emits what changed since the last emission, closes the periods whose lateness has passed, evaluates tiers. */
-    private void emit(long timestamp, OnTimerContext ctx, Collector<CustomerContribution> out) throws Exception {
+    private void emit(long timestamp, Emission ctx) throws Exception {
         SubjectState s = subject.value();
         if (s == null) {
             return;
         }
+        long watermark = ctx.watermark();
         if (timestamp == AT_FIRST_WATERMARK) {
-            long watermark = ctx.timerService().currentWatermark();
             if (watermark != Long.MAX_VALUE) {
-                scheduleEvaluation(s, watermark, ctx.timerService());
+                scheduleEvaluation(s, watermark, ctx::registerTimer);
                 subject.update(s);
                 return;
             }
@@ -334,7 +429,7 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
                 f.dirty = false;
                 f.closed = closing;
                 int month = monthIndex(LocalDate.ofEpochDay(day));
-                out.collect(record(ctx.getCurrentKey(), s, tier, PeriodType.DAY, LocalDate.ofEpochDay(day), f,
+                ctx.record(record(ctx.key(), s, tier, PeriodType.DAY, LocalDate.ofEpochDay(day), f,
                         asOfEndOf(day, month, monthMap, dayMap), month));
             }
             if (closing) {
@@ -345,7 +440,7 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         }
         // Once the input has ended (a bounded replay: every timer fires at once) forgetting what no event
         // can ask about any more would only cost a scan per subject.
-        boolean inputEnded = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
+        boolean inputEnded = watermark == Long.MAX_VALUE;
         for (int day : closedDays) {
             boolean idsInMapState = dayMap.get(day).counterpartyPrints == null;
             days.remove(day);
@@ -369,7 +464,7 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
                     f.printIndex = null;
                 }
                 months.put(mo, f);
-                out.collect(record(ctx.getCurrentKey(), s, tier, PeriodType.MONTH, firstDay(mo), f, monthMap, mo));
+                ctx.record(record(ctx.key(), s, tier, PeriodType.MONTH, firstDay(mo), f, monthMap, mo));
             }
             if (closesNow && !inputEnded && f.counterpartyPrints == null) {
                 forgetCounterparties(monthPrefix(mo));
@@ -395,8 +490,8 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         // Keep evaluating a rated customer monthly, even without activity, so tiers can fall. Not at
         // the end of a bounded input (watermark at the end of time): each timer would fire at once.
         if (customers() && config.tiers() != null && (s.tier != Tier.NOT_RATED || !monthMap.isEmpty() || !s.products.isEmpty())
-                && ctx.timerService().currentWatermark() != Long.MAX_VALUE) {
-            ctx.timerService().registerEventTimeTimer(monthEnd(Math.max(latestClosed + 1, s.lastEvaluatedMonth + 1))
+                && watermark != Long.MAX_VALUE) {
+            ctx.registerTimer(monthEnd(Math.max(latestClosed + 1, s.lastEvaluatedMonth + 1))
                     + config.allowedLatenessMillis());
         }
         subject.update(s);
@@ -431,7 +526,7 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         return asOf;
     }
 
-    private void evaluateTier(SubjectState s, int month, TreeMap<Integer, PeriodFigures> monthMap, OnTimerContext ctx) {
+    private void evaluateTier(SubjectState s, int month, TreeMap<Integer, PeriodFigures> monthMap, Emission ctx) {
         var rules = config.tiers();
         long points = pointsOver(monthMap, month, rules.lookbackMonths());
         // A held product can qualify for a tier whatever the points (或持有...).
@@ -442,7 +537,7 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         if (band.ordinal() > from.ordinal()) {
             s.tier = band;
             s.monthsBelow = 0;
-            ctx.output(TIER_CHANGES, change(ctx.getCurrentKey(), s, from, band, TierDirection.UPGRADE, month, points, 0));
+            ctx.tierChange(change(ctx.key(), s, from, band, TierDirection.UPGRADE, month, points, 0));
         } else if (from != Tier.NOT_RATED) {
             boolean below = band.ordinal() < from.ordinal();
             s.monthsBelow = below ? s.monthsBelow + 1 : 0;
@@ -451,7 +546,7 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
                 int monthsBelow = s.monthsBelow;
                 s.tier = band;
                 s.monthsBelow = 0;
-                ctx.output(TIER_CHANGES, change(ctx.getCurrentKey(), s, from, band, TierDirection.DOWNGRADE, month, points,
+                ctx.tierChange(change(ctx.key(), s, from, band, TierDirection.DOWNGRADE, month, points,
                         monthsBelow));
             }
         }

@@ -80,7 +80,7 @@ public final class StateCachingOperators {
     }
 
     /** {@link KeyedProcessOperator} with the cache. */
-    public static final class Keyed<K, IN, OUT> extends KeyedProcessOperator<K, IN, OUT> {
+    public static class Keyed<K, IN, OUT> extends KeyedProcessOperator<K, IN, OUT> {
         private static final long serialVersionUID = 1L;
         private transient KeyedStateCache cache;
 
@@ -92,6 +92,11 @@ public final class StateCachingOperators {
         public void open() throws Exception {
             super.open();
             cache = bind(this, (CachesKeyedState) getUserFunction());
+        }
+
+        /** The function's cache, bound to this operator's keys (after {@code open}). */
+        protected final KeyedStateCache cache() {
+            return cache;
         }
 
         @Override

@@ -1,0 +1,220 @@
+package io.posmon.operators.contribution;
+
+import io.posmon.operators.state.StateCachingOperators;
+import io.posmon.schema.CustomerContribution;
+import io.posmon.schema.TierChange;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
+import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.runtime.state.KeyGroupRange;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.InternalTimeServiceManager;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+/**
+ * The contribution operator: {@link ContributionFunction} under the state cache, with the
+ * re-emission of each changed key at the end of its minute ({@code emitEvery}) scheduled here
+ * instead of as a Flink timer per key and minute. In a peak nearly every customer and merchant has
+ * at most one transaction a minute, so that was a timer per transaction, each an object in Flink's
+ * heap timer queue (a hash set and a binary heap, sifted on every add and poll) and in every
+ * checkpoint's full copy of the queue: the timers were the largest item of the contribution
+ * operators' profile. Here a key due at a time is a map entry and a place in that time's list.
+ *
+ * <p>When the watermark passes a scheduled time, the timers due by then fire first, then that
+ * time's keys are emitted, then the next time's (see {@link ContributionFunction.EmissionSchedule}):
+ * each key's emissions and timers stay in time order. The schedule is in every checkpoint, as one
+ * list of keys per subtask in union operator state; a restored subtask keeps the keys of its own key
+ * groups, so a change of parallelism keeps them too. A savepoint from before the schedule has the
+ * re-emissions as timers, which still fire.
+ */
+public final class ContributionOperator extends StateCachingOperators.Keyed<String, SpendEvent, CustomerContribution>
+        implements ContributionFunction.EmissionSchedule {
+
+    private static final long serialVersionUID = 1L;
+
+    private final ContributionFunction function;
+    /**
+     * The latest time each scheduled key is due at: an event in the same minute as the key's last one
+     * (the usual case) schedules nothing more. A key is due at every minute it had an event in, as
+     * with a timer each: an emission emits all that changed by then, and the next minute's emits
+     * what arrived after it.
+     */
+    private transient Map<String, Long> latestDue;
+    /**
+     * The scheduled keys by time. An event out of order can list a key twice at one time; the second
+     * emission finds nothing changed and emits nothing.
+     */
+    private transient TreeMap<Long, List<String>> byTime;
+    private transient ListState<byte[]> stored;
+    private transient InternalTimerService<VoidNamespace> userTimers;
+    private transient ScheduledEmission emission;
+    /** The watermark being processed (or last processed), as timers see it. */
+    private transient long watermark;
+    /** How far this operator has advanced its timers, step by step, within the watermark being processed. */
+    private transient long timersAdvancedTo;
+
+    public ContributionOperator(ContributionFunction function) {
+        super(function);
+        this.function = function;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        latestDue = new HashMap<>();
+        byTime = new TreeMap<>();
+        watermark = Long.MIN_VALUE;
+        timersAdvancedTo = Long.MIN_VALUE;
+        stored = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("scheduled-emissions", BytePrimitiveArraySerializer.INSTANCE));
+        if (context.isRestored()) {
+            var task = getRuntimeContext().getTaskInfo();
+            int keyGroups = task.getMaxNumberOfParallelSubtasks();
+            KeyGroupRange own = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
+                    keyGroups, task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask());
+            for (byte[] subtaskSchedule : stored.get()) {
+                DataInputDeserializer in = new DataInputDeserializer(subtaskSchedule);
+                for (int i = in.readInt(); i > 0; i--) {
+                    String key = StringSerializer.INSTANCE.deserialize(in);
+                    long at = in.readLong();
+                    if (own.contains(KeyGroupRangeAssignment.assignToKeyGroup(key, keyGroups))) {
+                        schedule(key, at);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        // The same timer service as the function's own timers (KeyedProcessOperator's, by name).
+        userTimers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
+        emission = new ScheduledEmission();
+        function.scheduleEmissionsWith(this);
+        getMetricGroup().gauge("scheduledEmissions", () -> latestDue.size());
+    }
+
+    @Override
+    public void emitCurrentKeyAt(long time) {
+        schedule((String) getCurrentKey(), time);
+    }
+
+    private void schedule(String key, long time) {
+        Long latest = latestDue.get(key);
+        if (latest != null && latest == time) {
+            return;
+        }
+        if (latest == null || latest < time) {
+            latestDue.put(key, time);
+        }
+        byTime.computeIfAbsent(time, t -> new ArrayList<>()).add(key);
+    }
+
+    /** Keys scheduled and not yet emitted. */
+    int scheduledKeys() {
+        return latestDue.size();
+    }
+
+    @Override
+    public long watermark() {
+        return watermark;
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        watermark = mark.getTimestamp();
+        Map.Entry<Long, List<String>> due = byTime.firstEntry();
+        if (due != null && due.getKey() <= watermark) {
+            InternalTimeServiceManager<?> timers = getTimeServiceManager().orElseThrow();
+            while (due != null && due.getKey() <= watermark) {
+                long time = due.getKey();
+                // The timers due by then first, so that each key's timers and emissions run in time order.
+                if (time > timersAdvancedTo) {
+                    timers.advanceWatermark(new Watermark(time));
+                    timersAdvancedTo = time;
+                }
+                byTime.pollFirstEntry();
+                for (String key : due.getValue()) {
+                    Long latest = latestDue.get(key);
+                    if (latest != null && latest == time) {
+                        latestDue.remove(key);
+                    }
+                    setCurrentKey(key);
+                    function.emitScheduled(time, emission.at(time));
+                    cache().writeBehind();
+                }
+                due = byTime.firstEntry();
+            }
+        }
+        super.processWatermark(mark);
+        timersAdvancedTo = Math.max(timersAdvancedTo, watermark);
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        int count = 0;
+        for (List<String> keys : byTime.values()) {
+            count += keys.size();
+        }
+        DataOutputSerializer out = new DataOutputSerializer(16 + count * 24);
+        out.writeInt(count);
+        for (Map.Entry<Long, List<String>> due : byTime.entrySet()) {
+            for (String key : due.getValue()) {
+                StringSerializer.INSTANCE.serialize(key, out);
+                out.writeLong(due.getKey());
+            }
+        }
+        stored.update(List.of(out.getCopyOfBuffer()));
+    }
+
+    /** A scheduled emission's outputs: records timestamped with its time, as a timer's are. */
+    private final class ScheduledEmission implements ContributionFunction.Emission {
+        private long time;
+
+        ScheduledEmission at(long time) {
+            this.time = time;
+            return this;
+        }
+
+        @Override
+        public String key() {
+            return (String) getCurrentKey();
+        }
+
+        @Override
+        public long watermark() {
+            return watermark;
+        }
+
+        @Override
+        public void registerTimer(long at) {
+            userTimers.registerEventTimeTimer(VoidNamespace.INSTANCE, at);
+        }
+
+        @Override
+        public void record(CustomerContribution record) {
+            output.collect(new StreamRecord<>(record, time));
+        }
+
+        @Override
+        public void tierChange(TierChange change) {
+            output.collect(ContributionFunction.TIER_CHANGES, new StreamRecord<>(change, time));
+        }
+    }
+}
