@@ -46,9 +46,11 @@ import org.apache.flink.util.OutputTag;
  * are re-emitted at most once per {@code emitEvery} of event time, and once more, final, when the
  * period's end plus the allowed lateness has passed; later events go to {@link #LATE}.
  *
- * <p>Under {@link ContributionOperator} the re-emissions are scheduled by the operator, one entry per
- * key and minute, instead of a Flink timer each; under Flink's own operator (the test harnesses, a
- * job built before the schedule) they are timers. Both emit the same records: see {@link EmissionSchedule}.
+ * <p>Under {@link ContributionOperator} the re-emissions and the periods' closings are scheduled by
+ * the operator, one entry per key and minute or period, instead of a Flink timer each; under Flink's
+ * own operator (the test harnesses, a job built before the schedule) they are timers. Both emit the
+ * same records: see {@link EmissionSchedule}. The monthly tier evaluation stays a timer: it is
+ * registered again at every emission, and Flink's timers are one per key and time.
  */
 public class ContributionFunction extends KeyedProcessFunction<String, SpendEvent, CustomerContribution>
         implements io.posmon.operators.state.StateCachingOperators.CachesKeyedState {
@@ -90,16 +92,22 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
     private transient TimerEmission timerEmission;
 
     /**
-     * Where a key's re-emission at the end of a minute of event time is scheduled when not as a
-     * timer: {@link ContributionOperator}. It calls {@link #emitScheduled} for the key once the
-     * watermark passes that time, in time order with the key's timers (a timer and a scheduled
-     * emission of the same time may come in either order: the second finds nothing changed), and
-     * passes every emission, scheduled or timer, the watermark being processed, as Flink passes it
-     * to timers: what a key emits is then what it would have emitted with a timer.
+     * Where a key's re-emission at the end of a minute of event time, and its closing of a period,
+     * are scheduled when not as a timer: {@link ContributionOperator}. It calls {@link #emitScheduled} for the key once the
+     * watermark passes that time, in time order with the key's timers (those of the same time
+     * first: where a timer would have been one timer, the scheduled emission after it finds nothing
+     * changed), and passes every emission, scheduled or timer, the watermark being processed, as
+     * Flink passes it to timers: what a key emits is then what it would have emitted with a timer.
      */
     public interface EmissionSchedule {
         /** Emits the current key's changed periods when the watermark passes {@code time}. */
         void emitCurrentKeyAt(long time);
+
+        /**
+         * Emits the current key's periods when the watermark passes {@code time}, when one of them
+         * closes; called once per period (it is not deduplicated).
+         */
+        void closeCurrentKeyAt(long time);
 
         /** The watermark the operator is processing (firing timers and scheduled emissions for). */
         long watermark();
@@ -228,12 +236,20 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         } else {
             timers.registerEventTimeTimer(minuteEnd);
         }
-        // A period's closing timer once, when the period starts.
+        // A period's closing once, when the period starts.
         if (storedDay == null) {
-            timers.registerEventTimeTimer(calendar.dayStart(day + 1) + config.allowedLatenessMillis());
+            closeAt(calendar.dayStart(day + 1) + config.allowedLatenessMillis(), timers);
         }
         if (storedMonth == null) {
-            timers.registerEventTimeTimer(monthEnd(month) + config.allowedLatenessMillis());
+            closeAt(monthEnd(month) + config.allowedLatenessMillis(), timers);
+        }
+    }
+
+    private void closeAt(long time, org.apache.flink.streaming.api.TimerService timers) {
+        if (schedule != null) {
+            schedule.closeCurrentKeyAt(time);
+        } else {
+            timers.registerEventTimeTimer(time);
         }
     }
 

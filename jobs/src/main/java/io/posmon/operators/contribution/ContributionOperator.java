@@ -27,12 +27,13 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
  * The contribution operator: {@link ContributionFunction} under the state cache, with the
- * re-emission of each changed key at the end of its minute ({@code emitEvery}) scheduled here
- * instead of as a Flink timer per key and minute. In a peak nearly every customer and merchant has
- * at most one transaction a minute, so that was a timer per transaction, each an object in Flink's
- * heap timer queue (a hash set and a binary heap, sifted on every add and poll) and in every
- * checkpoint's full copy of the queue: the timers were the largest item of the contribution
- * operators' profile. Here a key due at a time is a map entry and a place in that time's list.
+ * re-emission of each changed key at the end of its minute ({@code emitEvery}) and the closing of
+ * its days and months scheduled here instead of as a Flink timer each. In a peak nearly every
+ * customer and merchant has at most one transaction a minute, so that was a timer per transaction,
+ * and two more per customer of the day: each an object in Flink's heap timer queue (a hash set and a
+ * binary heap, sifted on every add and poll) and in every checkpoint's full copy of the queue. The
+ * timers were the largest item of the contribution operators' profile. Here a key due at a time is a
+ * place in that time's list (and for a minute, a map entry).
  *
  * <p>When the watermark passes a scheduled time, the timers due by then fire first, then that
  * time's keys are emitted, then the next time's (see {@link ContributionFunction.EmissionSchedule}):
@@ -48,17 +49,19 @@ public final class ContributionOperator extends StateCachingOperators.Keyed<Stri
 
     private final ContributionFunction function;
     /**
-     * The latest time each scheduled key is due at: an event in the same minute as the key's last one
+     * The latest minute each key is scheduled for: an event in the same minute as the key's last one
      * (the usual case) schedules nothing more. A key is due at every minute it had an event in, as
      * with a timer each: an emission emits all that changed by then, and the next minute's emits
-     * what arrived after it.
+     * what arrived after it. Closings are not in it (each is scheduled once, when its period starts).
      */
     private transient Map<String, Long> latestDue;
     /**
-     * The scheduled keys by time. An event out of order can list a key twice at one time; the second
-     * emission finds nothing changed and emits nothing.
+     * The scheduled keys by time. A key can be listed twice at one time (a minute and a closing, an
+     * event out of order); the second emission finds nothing changed and emits nothing.
      */
     private transient TreeMap<Long, List<String>> byTime;
+    /** Entries in {@link #byTime}. */
+    private transient int scheduled;
     private transient ListState<byte[]> stored;
     private transient InternalTimerService<VoidNamespace> userTimers;
     private transient ScheduledEmission emission;
@@ -92,7 +95,9 @@ public final class ContributionOperator extends StateCachingOperators.Keyed<Stri
                     String key = StringSerializer.INSTANCE.deserialize(in);
                     long at = in.readLong();
                     if (own.contains(KeyGroupRangeAssignment.assignToKeyGroup(key, keyGroups))) {
-                        schedule(key, at);
+                        // Not in latestDue, which does not say a minute from a closing: an event in a minute
+                        // already scheduled schedules it again, and the second emission emits nothing.
+                        add(key, at);
                     }
                 }
             }
@@ -106,15 +111,12 @@ public final class ContributionOperator extends StateCachingOperators.Keyed<Stri
         userTimers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
         emission = new ScheduledEmission();
         function.scheduleEmissionsWith(this);
-        getMetricGroup().gauge("scheduledEmissions", () -> latestDue.size());
+        getMetricGroup().gauge("scheduledEmissions", () -> scheduled);
     }
 
     @Override
     public void emitCurrentKeyAt(long time) {
-        schedule((String) getCurrentKey(), time);
-    }
-
-    private void schedule(String key, long time) {
+        String key = (String) getCurrentKey();
         Long latest = latestDue.get(key);
         if (latest != null && latest == time) {
             return;
@@ -122,11 +124,26 @@ public final class ContributionOperator extends StateCachingOperators.Keyed<Stri
         if (latest == null || latest < time) {
             latestDue.put(key, time);
         }
-        byTime.computeIfAbsent(time, t -> new ArrayList<>()).add(key);
+        add(key, time);
     }
 
-    /** Keys scheduled and not yet emitted. */
-    int scheduledKeys() {
+    @Override
+    public void closeCurrentKeyAt(long time) {
+        add((String) getCurrentKey(), time);
+    }
+
+    private void add(String key, long time) {
+        byTime.computeIfAbsent(time, t -> new ArrayList<>()).add(key);
+        scheduled++;
+    }
+
+    /** Emissions scheduled and not yet done. */
+    int scheduled() {
+        return scheduled;
+    }
+
+    /** Keys with a minute's re-emission scheduled. */
+    int minutesScheduled() {
         return latestDue.size();
     }
 
@@ -149,6 +166,7 @@ public final class ContributionOperator extends StateCachingOperators.Keyed<Stri
                     timersAdvancedTo = time;
                 }
                 byTime.pollFirstEntry();
+                scheduled -= due.getValue().size();
                 for (String key : due.getValue()) {
                     Long latest = latestDue.get(key);
                     if (latest != null && latest == time) {
@@ -168,12 +186,8 @@ public final class ContributionOperator extends StateCachingOperators.Keyed<Stri
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        int count = 0;
-        for (List<String> keys : byTime.values()) {
-            count += keys.size();
-        }
-        DataOutputSerializer out = new DataOutputSerializer(16 + count * 24);
-        out.writeInt(count);
+        DataOutputSerializer out = new DataOutputSerializer(16 + scheduled * 24);
+        out.writeInt(scheduled);
         for (Map.Entry<Long, List<String>> due : byTime.entrySet()) {
             for (String key : due.getValue()) {
                 StringSerializer.INSTANCE.serialize(key, out);

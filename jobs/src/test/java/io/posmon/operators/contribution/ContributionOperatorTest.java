@@ -79,13 +79,13 @@ class ContributionOperatorTest {
         List<Step> input = scenario(21, true);
         Outputs uninterrupted = run(input, scheduledOperator(true), SpendEvent::customerId);
 
-        // Up to a checkpoint taken halfway, at a moment when keys are scheduled and not yet emitted.
+        // Up to a checkpoint taken halfway, at a moment when minutes are scheduled and not yet emitted.
         Outputs before = new Outputs();
         OperatorSubtaskState snapshot;
         int cut = 0;
         try (var harness = harness(scheduledOperator(true), SpendEvent::customerId, 1, 0, null)) {
             ContributionOperator operator = (ContributionOperator) harness.getOperator();
-            while (cut < input.size() / 2 || operator.scheduledKeys() == 0) {
+            while (cut < input.size() / 2 || operator.minutesScheduled() == 0) {
                 feed(harness, input.subList(cut, cut + 1));
                 cut++;
             }
