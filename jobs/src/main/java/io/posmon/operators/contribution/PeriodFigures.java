@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** The running figures of one subject for one day or month, in exact minor units. */
+@org.apache.flink.api.common.typeinfo.TypeInfo(ContributionStateSerialization.PeriodFiguresType.class)
 public class PeriodFigures {
     public long eligibleMinor;
     public long excludedMinor;

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Per customer (or merchant): region, tier and where the month-end evaluations stand. */
+@org.apache.flink.api.common.typeinfo.TypeInfo(ContributionStateSerialization.SubjectStateType.class)
 public class SubjectState {
     public String region;
     public Tier tier = Tier.NOT_RATED;
