@@ -8,6 +8,7 @@ import io.posmon.operators.patterns.RuleCandidate;
 import io.posmon.operators.state.OwnSerializers;
 import io.posmon.schema.MerchantScale;
 import io.posmon.testing.Merchants;
+import io.posmon.testing.PojoStateRestore;
 import io.posmon.testing.Tx;
 import java.util.Arrays;
 import java.util.List;
@@ -18,14 +19,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.functions.KeySelector;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.runtime.state.StateBackend;
-import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -104,40 +98,13 @@ class StateFromPojoSerializerTest {
         }
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, String, String> harness(boolean asPojo, String backend)
-            throws Exception {
-        KeySelector<String, String> key = s -> s.substring(0, s.indexOf(':'));
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new Keeper(asPojo)), key, Types.STRING);
-        StateBackend b = backend.equals("rocksdb") ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
-        h.setStateBackend(b);
-        return h;
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"rocksdb", "hashmap"})
     void valuesWrittenByThePojoSerializerAreReadAfterTheRestore(String backend) throws Exception {
-        OperatorSubtaskState savepoint;
-        try (var h = harness(true, backend)) {
-            h.open();
-            h.processElement("k1:keep", 1);
-            savepoint = h.snapshot(1, 1);
-        }
-        try (var h = harness(false, backend)) {
-            h.initializeState(savepoint);
-            h.open();
-            h.processElement("k1:show", 2);
-            assertThat(h.extractOutputValues()).containsExactly("[20415, -2147483648, 20414][188800, 0, -5][3, 0, 1]"
-                    + " hours 188800/3,-5/1 seen 1795000000000,188800,20415,true,false"
-                    + " queued many-cards@v1|M1|C1,7,C1,10,T1,800000,MEDIUM");
-            // And what the restored job writes from now on is read back by the next restore.
-            h.processElement("k1:keep", 3);
-            savepoint = h.snapshot(2, 2);
-        }
-        try (var h = harness(false, backend)) {
-            h.initializeState(savepoint);
-            h.open();
-            h.processElement("k1:show", 4);
-            assertThat(h.extractOutputValues()).hasSize(1).first().asString().startsWith("[20415, -2147483648, 20414]");
-        }
+        List<List<String>> shown = PojoStateRestore.keptAsPojoThenShownTwice(Keeper::new, backend);
+        assertThat(shown.get(0)).containsExactly("[20415, -2147483648, 20414][188800, 0, -5][3, 0, 1]"
+                + " hours 188800/3,-5/1 seen 1795000000000,188800,20415,true,false"
+                + " queued many-cards@v1|M1|C1,7,C1,10,T1,800000,MEDIUM");
+        assertThat(shown.get(1)).hasSize(1).first().asString().startsWith("[20415, -2147483648, 20414]");
     }
 }

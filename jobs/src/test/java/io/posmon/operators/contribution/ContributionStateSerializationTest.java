@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.posmon.operators.state.OwnSerializers;
 import io.posmon.schema.Tier;
+import io.posmon.testing.PojoStateRestore;
+import io.posmon.testing.SerializerRoundTrip;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,16 +16,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
-import org.apache.flink.api.java.functions.KeySelector;
-import org.apache.flink.core.memory.DataInputDeserializer;
-import org.apache.flink.core.memory.DataOutputSerializer;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.runtime.state.StateBackend;
-import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,13 +60,8 @@ class ContributionStateSerializationTest {
     private static <T> T roundTrip(T value, Class<T> type) throws Exception {
         TypeSerializer<T> serializer = TypeInformation.of(type).createSerializer(new SerializerConfigImpl());
         assertThat(serializer).isNotInstanceOf(org.apache.flink.api.java.typeutils.runtime.PojoSerializer.class);
-        DataOutputSerializer out = new DataOutputSerializer(64);
-        serializer.serialize(value, out);
-        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
-        T read = serializer.deserialize(in);
-        assertThat(in.available()).as("every byte read").isZero();
         assertThat(serializer.copy(value)).usingRecursiveComparison().ignoringFields("printIndex").isEqualTo(value);
-        return read;
+        return SerializerRoundTrip.roundTrip(serializer, value);
     }
 
     @Test
@@ -141,41 +129,13 @@ class ContributionStateSerializationTest {
         }
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, String, String> harness(boolean asPojo, String backend)
-            throws Exception {
-        KeySelector<String, String> key = s -> s.substring(0, s.indexOf(':'));
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new Keeper(asPojo)), key, Types.STRING);
-        StateBackend b = backend.equals("rocksdb") ? new EmbeddedRocksDBStateBackend() : new HashMapStateBackend();
-        h.setStateBackend(b);
-        return h;
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"rocksdb", "hashmap"})
     void stateWrittenByThePojoSerializerIsReadAfterTheRestore(String backend) throws Exception {
         String expected = "CN-SH,STAR_6,2,24313,20500,1790000000000,[GOLD_CREDIT_CARD, PLATINUM_CREDIT_CARD]"
                 + " | -1298430,1000000000000,7,4376130,-9223372036854775807,{DINING=14858809, RETAIL=-1581205},3,"
                 + "[-1, 9167639991466065921, 42],1795000000000,12,true,false";
-        OperatorSubtaskState savepoint;
-        try (var h = harness(true, backend)) {
-            h.open();
-            h.processElement("k1:keep", 1);
-            savepoint = h.snapshot(1, 1);
-        }
-        try (var h = harness(false, backend)) {
-            h.initializeState(savepoint);
-            h.open();
-            h.processElement("k1:show", 2);
-            assertThat(h.extractOutputValues()).containsExactly(expected);
-            // What the restored job writes from now on is read back by the next restore.
-            h.processElement("k1:keep", 3);
-            savepoint = h.snapshot(2, 2);
-        }
-        try (var h = harness(false, backend)) {
-            h.initializeState(savepoint);
-            h.open();
-            h.processElement("k1:show", 4);
-            assertThat(h.extractOutputValues()).containsExactly(expected);
-        }
+        assertThat(PojoStateRestore.keptAsPojoThenShownTwice(Keeper::new, backend))
+                .containsExactly(List.of(expected), List.of(expected));
     }
 }
