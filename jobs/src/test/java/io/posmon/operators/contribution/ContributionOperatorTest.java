@@ -131,6 +131,35 @@ class ContributionOperatorTest {
         }
     }
 
+    /**
+     * A checkpoint of the function under Flink's own operator (before the schedule) holds its minutes
+     * and closings as timers; restored under {@link ContributionOperator}, those timers still fire,
+     * and what follows is scheduled: the records are those of a run that never stopped.
+     */
+    @org.junit.jupiter.api.Test
+    void timersOfACheckpointFromBeforeTheScheduleStillFire() throws Exception {
+        List<Step> input = scenario(31, true);
+        Outputs uninterrupted = run(input, timerOperator(true), SpendEvent::customerId);
+
+        Outputs resumed = new Outputs();
+        OperatorSubtaskState snapshot;
+        int cut = input.size() / 2;
+        try (var harness = harness(timerOperator(true), SpendEvent::customerId, 1, 0, null)) {
+            feed(harness, input.subList(0, cut));
+            assertThat(harness.numEventTimeTimers()).as("minutes and closings pending as timers").isPositive();
+            snapshot = harness.snapshot(1, 1);
+            resumed.add(harness);
+        }
+        try (var harness = harness(scheduledOperator(true), SpendEvent::customerId, 1, 0, snapshot)) {
+            feed(harness, input.subList(cut, input.size()));
+            Outputs after = new Outputs();
+            after.add(harness);
+            resumed.merge(after);
+        }
+        assertSameSequences(resumed.records, uninterrupted.records);
+        assertSameSequences(resumed.tierChanges, uninterrupted.tierChanges);
+    }
+
     // ---- the input
 
     /**
