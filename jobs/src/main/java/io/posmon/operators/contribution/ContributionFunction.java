@@ -86,18 +86,19 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
     private transient ValueState<SubjectState> subject;
     private transient Counter late;
     private transient Counter unmatchedUndo;
-    /** The operator's schedule of re-emissions; null under an operator without one (then a timer per key and minute). */
+    /** The operator's schedule of re-emissions and closings; null under an operator without one (then timers). */
     private transient EmissionSchedule schedule;
     /** A timer's context and collector as an {@link Emission}, reused for every timer. */
     private transient TimerEmission timerEmission;
 
     /**
      * Where a key's re-emission at the end of a minute of event time, and its closing of a period,
-     * are scheduled when not as a timer: {@link ContributionOperator}. It calls {@link #emitScheduled} for the key once the
-     * watermark passes that time, in time order with the key's timers (those of the same time
-     * first: where a timer would have been one timer, the scheduled emission after it finds nothing
-     * changed), and passes every emission, scheduled or timer, the watermark being processed, as
-     * Flink passes it to timers: what a key emits is then what it would have emitted with a timer.
+     * are scheduled when not as a timer: {@link ContributionOperator}. It calls {@link #emitScheduled}
+     * for the key once the watermark passes that time, in time order with the key's timers (those of
+     * the same time first: where a timer would have been one timer, the scheduled emission after it
+     * finds nothing changed), and passes every emission, scheduled or timer, the watermark being
+     * processed, as Flink passes it to timers: what a key emits is then what it would have emitted
+     * with a timer.
      */
     public interface EmissionSchedule {
         /** Emits the current key's changed periods when the watermark passes {@code time}. */
