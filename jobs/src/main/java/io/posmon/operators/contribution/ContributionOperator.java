@@ -22,6 +22,7 @@ import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.InternalTimeServiceManager;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
@@ -197,12 +198,18 @@ public final class ContributionOperator extends StateCachingOperators.Keyed<Stri
         stored.update(List.of(out.getCopyOfBuffer()));
     }
 
-    /** A scheduled emission's outputs: records timestamped with its time, as a timer's are. */
+    /**
+     * A scheduled emission's outputs: records timestamped with its time, as a timer's are, through
+     * Flink's {@link TimestampedCollector} (one stream record reused, as {@code KeyedProcessOperator}
+     * does for its timers), not a stream record per record.
+     */
     private final class ScheduledEmission implements ContributionFunction.Emission {
+        private final TimestampedCollector<CustomerContribution> records = new TimestampedCollector<>(output);
         private long time;
 
         ScheduledEmission at(long time) {
             this.time = time;
+            records.setAbsoluteTimestamp(time);
             return this;
         }
 
@@ -223,7 +230,7 @@ public final class ContributionOperator extends StateCachingOperators.Keyed<Stri
 
         @Override
         public void record(CustomerContribution record) {
-            output.collect(new StreamRecord<>(record, time));
+            records.collect(record);
         }
 
         @Override
