@@ -30,9 +30,16 @@ final class BenchCluster implements AutoCloseable {
 
     private final MiniCluster cluster;
     private final int slots;
+    private final boolean collectBeforeEachRun;
 
-    BenchCluster(int slots, String managedMemory) throws Exception {
+    /**
+     * @param collectBeforeEachRun a full collection of the heap before each run starts (not timed):
+     *                             otherwise a run pays for the garbage the runs before it left (their
+     *                             jobs' whole state caches) whenever the old generation fills during it
+     */
+    BenchCluster(int slots, String managedMemory, boolean collectBeforeEachRun) throws Exception {
         this.slots = slots;
+        this.collectBeforeEachRun = collectBeforeEachRun;
         Configuration conf = new Configuration();
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, org.apache.flink.configuration.MemorySize.parse(managedMemory));
@@ -50,11 +57,15 @@ final class BenchCluster implements AutoCloseable {
      */
     record Finished(long netRuntimeMillis, long peakHeapBytes, int checkpoints, long checkpointMedianMillis,
                     long checkpointMaxMillis, long stateBytes, long largestOperatorStateBytes, String largestOperator,
-                    Map<String, Double> cpuPercentOfOneCore, double cpuSeconds) {
+                    Map<String, Double> cpuPercentOfOneCore, double cpuSeconds, GcPauses collections) {
     }
 
     /** Submits the job built in {@code env} and returns when it has ended. */
     Finished runToEnd(StreamExecutionEnvironment env, String name) throws Exception {
+        if (collectBeforeEachRun) {
+            System.gc();
+        }
+        GcPauses gcBefore = GcPauses.now();
         JobID id = submit(env, name);
         ThreadCpu cpu = new ThreadCpu(500);
         try (HeapSampler heap = new HeapSampler(); cpu) {
@@ -64,8 +75,9 @@ final class BenchCluster implements AutoCloseable {
                         result.getSerializedThrowable().map(t -> t.deserializeError(getClass().getClassLoader())).orElse(null));
             }
             cpu.close();
+            GcPauses collections = GcPauses.now().since(gcBefore);
             return figures(result.getNetRuntime(), heap.peak(), cluster.getArchivedExecutionGraph(id).get(),
-                    cpu.percentOfOneCore(), cpu.cpuSeconds());
+                    cpu.percentOfOneCore(), cpu.cpuSeconds(), collections);
         }
     }
 
@@ -90,7 +102,7 @@ final class BenchCluster implements AutoCloseable {
     }
 
     private static Finished figures(long netRuntime, long peakHeap, ArchivedExecutionGraph graph,
-                                    Map<String, Double> cpu, double cpuSeconds) {
+                                    Map<String, Double> cpu, double cpuSeconds, GcPauses collections) {
         CheckpointStatsSnapshot stats = graph.getCheckpointStatsSnapshot();
         var durations = stats.getSummaryStats().getEndToEndDurationStats();
         CompletedCheckpointStats latest = stats.getHistory().getLatestCompletedCheckpoint();
@@ -110,7 +122,7 @@ final class BenchCluster implements AutoCloseable {
         int completed = (int) stats.getCounts().getNumberOfCompletedCheckpoints();
         return new Finished(netRuntime, peakHeap, completed,
                 completed == 0 ? 0 : (long) durations.getQuantile(0.5), completed == 0 ? 0 : durations.getMaximum(),
-                state, largest, largestName, cpu, cpuSeconds);
+                state, largest, largestName, cpu, cpuSeconds, collections);
     }
 
     @Override

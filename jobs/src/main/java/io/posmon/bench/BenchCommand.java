@@ -118,6 +118,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--incremental-checkpoints", negatable = true, defaultValue = "true", fallbackValue = "true", description = "RocksDB incremental checkpoints in every run (as `posmon run --[no-]incremental-checkpoints`). Default: ${DEFAULT-VALUE}")
     boolean incrementalCheckpoints = true;
 
+    // Every run is a new job in the same JVM and leaves its whole state caches behind as garbage; the
+    // old generation fills every few runs, and the run that meets the full collection pays for the
+    // runs before it. A TaskManager that runs one job for days has no such garbage.
+    @Option(names = "--collect-between-runs", negatable = true, defaultValue = "true", fallbackValue = "true", description = "A full garbage collection before each run starts, not timed, so no run pays for the garbage of the runs before it. Default: ${DEFAULT-VALUE}")
+    boolean collectBetweenRuns = true;
+
     @Option(names = "--seed", description = "Generator seed. Default: ${DEFAULT-VALUE}")
     long seed = 42;
 
@@ -149,7 +155,7 @@ public final class BenchCommand implements Callable<Integer> {
         out.println("starting an in-process Kafka broker and a Flink MiniCluster (" + parallelism + " slots) ...");
         // A failing part leaves the figures of the parts before it: they go into the report all the same.
         Exception failure = null;
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(); BenchCluster cluster = new BenchCluster(parallelism, managedMemory)) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); BenchCluster cluster = new BenchCluster(parallelism, managedMemory, collectBetweenRuns)) {
             String bootstrap = kafka.bootstrapServers();
             BenchSettings bench = new BenchSettings(bootstrap, rulesDir, work, parallelism, stateBackend, bufferTimeout, incrementalCheckpoints);
             if (parts.contains(Part.THROUGHPUT)) {
@@ -209,7 +215,8 @@ public final class BenchCommand implements Callable<Integer> {
             results.note("**The run stopped with an error; the parts after it did not run:** " + e);
         }
         results.note("Cluster: " + parallelism + " slots, managed memory " + managedMemory + " (RocksDB block cache and write buffers), "
-                + (incrementalCheckpoints ? "incremental" : "full") + " checkpoints, network buffer timeout " + bufferTimeout.toMillis() + " ms, watermark interval " + new JobSettings().watermarkInterval.toMillis() + " ms, object reuse on, RocksDB bloom filters on");
+                + (incrementalCheckpoints ? "incremental" : "full") + " checkpoints, network buffer timeout " + bufferTimeout.toMillis() + " ms, watermark interval " + new JobSettings().watermarkInterval.toMillis() + " ms, object reuse on, RocksDB bloom filters on"
+                + (collectBetweenRuns ? "; a full garbage collection before each run, not timed" : "; no garbage collection between runs"));
         results.note(String.format(java.util.Locale.ROOT, "1-minute load average of the machine at the end: %.1f",
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         String markdown = results.markdown();

@@ -80,6 +80,9 @@ final class BenchReport {
                     + "native ones too, from /proc; both subtasks of an operator together):\n\n");
             byLabel.forEach((label, runs) -> md.append("- ").append(label).append(": ")
                     .append(ThreadCpu.summary(runs.get(runs.size() - 1).figures().cpuPercentOfOneCore(), 8)).append("\n"));
+            md.append("\nGarbage collections during each measured run (count and time, per collector, as the JVM reports them):\n\n");
+            byLabel.forEach((label, runs) -> md.append("- ").append(label).append(": ").append(String.join("; ",
+                    runs.stream().map(r -> r.figures().collections().text()).toList())).append("\n"));
             md.append("\n");
         }
         if (!scaling.isEmpty()) {
@@ -124,8 +127,8 @@ final class BenchReport {
     }
 
     private static final String HEADER =
-            "| run | events/s | min-max | of ceiling | CPU per event (median) | peak heap | state per active merchant | checkpoints (median / max) |\n"
-            + "|---|---:|---:|---:|---:|---:|---:|---:|\n";
+            "| run | events/s | min-max | of ceiling | CPU per event (median) | peak heap | state per active merchant | checkpoints (median / max) | GC time (median) |\n"
+            + "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
 
     private static void row(StringBuilder md, String label, List<ThroughputBench.Run> runs, double ceiling) {
         double[] rates = runs.stream().mapToDouble(ThroughputBench.Run::eventsPerSecond).sorted().toArray();
@@ -136,10 +139,11 @@ final class BenchReport {
         String state = f.checkpoints() == 0 ? "no checkpoint" : String.format(Locale.ROOT, "%,d B", f.stateBytes() / last.merchants());
         // Runs where /proc could not be read have no CPU figure: the median is of those that do.
         double cpuMedian = median(runs.stream().mapToDouble(ThroughputBench.Run::cpuMicrosPerEvent).filter(c -> !Double.isNaN(c)));
-        md.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f-%,.0f | %s | %s | %,d MiB | %s | %,d / %,d ms |%n", label, median,
+        double gcMedian = median(runs.stream().mapToDouble(r -> r.figures().collections().totalMillis()));
+        md.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f-%,.0f | %s | %s | %,d MiB | %s | %,d / %,d ms | %,.0f ms |%n", label, median,
                 rates[0], rates[rates.length - 1], Double.isNaN(ceiling) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * median / ceiling),
                 ThroughputBench.cpuText(cpuMedian),
-                peakHeap / (1024 * 1024), state, f.checkpointMedianMillis(), f.checkpointMaxMillis()));
+                peakHeap / (1024 * 1024), state, f.checkpointMedianMillis(), f.checkpointMaxMillis(), gcMedian));
     }
 
     private static Map<String, List<ThroughputBench.Run>> group(List<ThroughputBench.Run> runs) {

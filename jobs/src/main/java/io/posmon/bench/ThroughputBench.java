@@ -69,8 +69,8 @@ final class ThroughputBench {
         for (int rep = 1; rep <= runs; rep++) {
             for (Variant v : variants) {
                 Run r = run(v, rulesDir, v.label);
-                out.printf("  %-48s warm-up %d/%d: %,10.0f events/s, %s CPU per event (not counted)%n", r.label(), rep,
-                        runs, r.eventsPerSecond(), r.cpuPerEventText());
+                out.printf("  %-48s warm-up %d/%d: %,10.0f events/s, %s CPU per event (not counted; GC: %s)%n", r.label(), rep,
+                        runs, r.eventsPerSecond(), r.cpuPerEventText(), r.figures().collections().text());
                 all.add(r);
             }
         }
@@ -83,9 +83,9 @@ final class ThroughputBench {
         for (int rep = 1; rep <= repetitions; rep++) {
             for (Variant v : variants) {
                 Run r = run(v, rulesDir, label == null ? v.label : label);
-                out.printf("  %-48s run %d/%d: %,10.0f events/s, %s CPU per event  (%.1f s, %d checkpoints)%n", r.label(),
+                out.printf("  %-48s run %d/%d: %,10.0f events/s, %s CPU per event  (%.1f s, %d checkpoints; GC: %s)%n", r.label(),
                         rep, repetitions, r.eventsPerSecond(), r.cpuPerEventText(), r.figures().netRuntimeMillis() / 1000.0,
-                        r.figures().checkpoints());
+                        r.figures().checkpoints(), r.figures().collections().text());
                 all.add(r);
             }
         }
