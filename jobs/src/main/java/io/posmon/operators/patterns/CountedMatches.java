@@ -15,9 +15,9 @@ import org.apache.flink.core.memory.DataOutputView;
 /**
  * One key's matches in progress for a {@link CountedSteps} pattern: the state that replaces
  * flink-cep's NFA state and shared buffer for such patterns, one value per key. Each transaction a
- * match takes is kept in it (a transaction taken by two partial matches is kept twice; patterns of
- * this shape hold a few transactions per key, and a value read whole costs less than a buffer read
- * entry by entry).
+ * match takes is kept in it, as bytes ({@link TakenCandidates}; a transaction taken by two partial
+ * matches is kept twice; patterns of this shape hold a few transactions per key, and a value read
+ * whole costs less than a buffer read entry by entry).
  */
 @org.apache.flink.api.common.typeinfo.TypeInfo(CountedMatches.TypeFactory.class)
 public final class CountedMatches {
@@ -49,15 +49,15 @@ public final class CountedMatches {
         long lastSeq;
         /** The step that takes the next transaction; the number of steps once complete. */
         int step;
-        final List<PatternCandidate>[] taken;
+        /** Per step, kept as bytes ({@link TakenCandidates}). */
+        final TakenCandidates[] taken;
 
-        @SuppressWarnings("unchecked")
         Partial(int steps, long startTime, long startSeq) {
             this.startTime = startTime;
             this.startSeq = startSeq;
-            this.taken = new List[steps];
+            this.taken = new TakenCandidates[steps];
             for (int i = 0; i < steps; i++) {
-                taken[i] = new ArrayList<>(1);
+                taken[i] = new TakenCandidates();
             }
         }
 
@@ -102,9 +102,7 @@ public final class CountedMatches {
             to.lastSeq = from.lastSeq;
             to.step = from.step;
             for (int i = 0; i < from.taken.length; i++) {
-                for (PatternCandidate c : from.taken[i]) {
-                    to.taken[i].add(CandidateSerialization.copy(c));
-                }
+                to.taken[i] = from.taken[i].copy();
             }
             return to;
         }
@@ -125,10 +123,10 @@ public final class CountedMatches {
                 writeVarLong(p.lastSeq - p.startSeq, out);
                 writeVarInt(p.step, out);
                 writeVarInt(p.taken.length, out);
-                for (List<PatternCandidate> step : p.taken) {
+                for (TakenCandidates step : p.taken) {
                     writeVarInt(step.size(), out);
-                    for (PatternCandidate c : step) {
-                        CandidateSerialization.writeCandidate(c, out);
+                    for (int j = 0; j < step.size(); j++) {
+                        out.write(step.encoded(j)); // the bytes writeCandidate wrote when it was taken
                     }
                 }
             }
@@ -155,9 +153,10 @@ public final class CountedMatches {
                 p.lastTime = lastTime;
                 p.lastSeq = lastSeq;
                 p.step = step;
-                for (List<PatternCandidate> taken : p.taken) {
+                for (TakenCandidates taken : p.taken) {
                     int n = readVarInt(in);
                     for (int j = 0; j < n; j++) {
+                        // Read to find where it ends, then kept as bytes again.
                         taken.add(CandidateSerialization.readCandidate(in));
                     }
                 }

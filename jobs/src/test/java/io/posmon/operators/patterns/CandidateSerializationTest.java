@@ -56,4 +56,27 @@ class CandidateSerializationTest {
         assertThat(full().candidate.transaction).isNotNull();
         assertThat(roundTrip(candidates, full().candidate)).usingRecursiveComparison().isEqualTo(full().candidate);
     }
+
+    @Test
+    void aTakenTransactionKeptAsBytesReadsBackWholeAndDoesNotFollowLaterChanges() {
+        TakenCandidates taken = new TakenCandidates();
+        PatternCandidate full = full().candidate;
+        PatternCandidate sparse = sparse().candidate;
+        taken.add(full);
+        taken.add(sparse);
+        taken.add(full);
+        full.cardToken = "changed after it was taken";
+        full.transaction.amountMinor = 1;
+        assertThat(taken).hasSize(3);
+        assertThat(taken.get(0)).usingRecursiveComparison().isEqualTo(full().candidate);
+        assertThat(taken.get(1)).usingRecursiveComparison().isEqualTo(sparse().candidate);
+        assertThat(taken.get(2)).usingRecursiveComparison().isEqualTo(full().candidate);
+        assertThat(taken.get(0)).isNotSameAs(taken.get(0)); // read anew each time: nothing kept as objects
+        TakenCandidates copy = taken.copy();
+        copy.add(sparse);
+        assertThat(taken).hasSize(3);
+        assertThat(copy).hasSize(4);
+        assertThat(copy.get(0)).usingRecursiveComparison().isEqualTo(full().candidate);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> taken.get(3)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
 }
