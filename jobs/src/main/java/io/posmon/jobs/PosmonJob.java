@@ -12,6 +12,7 @@ import io.posmon.operators.contribution.ContributionOperator;
 import io.posmon.operators.contribution.SpendEvent;
 import io.posmon.operators.LiveRules;
 import io.posmon.operators.patterns.PatternRulesFunction;
+import io.posmon.operators.patterns.PatternRulesOperator;
 import io.posmon.operators.patterns.RuleCandidate;
 import io.posmon.records.RecordTypes;
 import io.posmon.rules.compiler.CompiledRules;
@@ -302,8 +303,8 @@ public final class PosmonJob {
                 .getSideOutput(MerchantRiskFunction.CANDIDATES)
                 .keyBy(RuleCandidate::routeKey)
                 .connect(front.rules().broadcast())
-                .transform("pattern-rules", new AvroTypeInfo<>(MerchantAlert.class), new StateCachingOperators.Broadcast<>(
-                        new PatternRulesFunction(new LiveRules(rules)), List.of(LiveRules.IN_FORCE)))
+                .transform("pattern-rules", new AvroTypeInfo<>(MerchantAlert.class),
+                        new PatternRulesOperator(new PatternRulesFunction(new LiveRules(rules))))
                 .uid("pattern-rules");
         return front.merchantStage().union(matched);
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.posmon.operators.patterns.CompiledPattern;
 import io.posmon.operators.patterns.PatternCandidate;
 import io.posmon.operators.patterns.PatternRulesFunction;
+import io.posmon.operators.patterns.PatternRulesOperator;
 import io.posmon.operators.patterns.RuleCandidate;
 import io.posmon.rules.compiler.CompiledRules;
 import io.posmon.rules.snapshot.RuleSnapshots;
@@ -24,7 +25,8 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -56,11 +58,25 @@ class PatternRulesFunctionTest {
         return rules.patterns().stream().filter(p -> p.rule().id().equals("large-round-amounts")).findFirst().orElseThrow();
     }
 
-    private static KeyedBroadcastOperatorTestHarness<String, RuleCandidate, RuleSetSnapshot, MerchantAlert> harness()
-            throws Exception {
-        var h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new PatternRulesFunction(new LiveRules(RiskHarness.RULES)), RuleCandidate::routeKey, Types.STRING,
-                LiveRules.IN_FORCE);
+    /**
+     * @param buffered under {@link PatternRulesOperator} (candidates held for the watermark, state
+     *                 written back before each barrier), as the job runs it; else the function alone
+     *                 under Flink's operator (candidates queued per key with a timer, state written
+     *                 at each call), as state from before the operator was written
+     */
+    private static KeyedBroadcastOperatorTestHarness<String, RuleCandidate, RuleSetSnapshot, MerchantAlert> harness(
+            boolean buffered) throws Exception {
+        PatternRulesFunction function = new PatternRulesFunction(new LiveRules(RiskHarness.RULES));
+        KeyedBroadcastOperatorTestHarness<String, RuleCandidate, RuleSetSnapshot, MerchantAlert> h;
+        if (buffered) {
+            h = new KeyedBroadcastOperatorTestHarness<>(new PatternRulesOperator(function), RuleCandidate::routeKey,
+                    Types.STRING, 1, 1, 0);
+            h.setup();
+            h.open();
+        } else {
+            h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(function, RuleCandidate::routeKey,
+                    Types.STRING, LiveRules.IN_FORCE);
+        }
         h.processBroadcastWatermark(new Watermark(Long.MAX_VALUE));
         return h;
     }
@@ -83,16 +99,18 @@ class PatternRulesFunctionTest {
         }
     }
 
-    /** Keyed state entries of every key (the harness runs the heap state backend). */
-    private static int stateEntries(KeyedBroadcastOperatorTestHarness<?, ?, ?, ?> h) {
+    /** Keyed state entries of every key (the harness runs the heap state backend), once the state cache is written. */
+    private static int stateEntries(KeyedBroadcastOperatorTestHarness<?, ?, ?, ?> h) throws Exception {
+        h.prepareSnapshotPreBarrier(0);
         var operator = (org.apache.flink.streaming.api.operators.AbstractStreamOperator<?>) h.getOperator();
         return ((org.apache.flink.runtime.state.heap.HeapKeyedStateBackend<?>) operator.getKeyedStateBackend())
                 .numKeyValueStateEntries();
     }
 
-    @Test
-    void candidatesChosenUnderARuleSetNotYetReceivedWaitForIt() throws Exception {
-        try (var h = harness()) {
+    @ParameterizedTest(name = "buffered {0}")
+    @ValueSource(booleans = {false, true})
+    void candidatesChosenUnderARuleSetNotYetReceivedWaitForIt(boolean buffered) throws Exception {
+        try (var h = harness(buffered)) {
             Steps t = new Steps(h);
             send(t, candidate(after, 1, "T1", "10:00:00"));
             send(t, candidate(after, 1, "T2", "10:05:00"));
@@ -114,9 +132,10 @@ class PatternRulesFunctionTest {
      * timer times out only what is older than its own time, and each later candidate meets the
      * partial matches as they were at its time (large-round-amounts: three within 60 minutes).
      */
-    @Test
-    void aWindowEndAndLaterCandidatesInOneWatermarkStepAreTakenInTimeOrder() throws Exception {
-        try (var h = harness()) {
+    @ParameterizedTest(name = "buffered {0}")
+    @ValueSource(booleans = {false, true})
+    void aWindowEndAndLaterCandidatesInOneWatermarkStepAreTakenInTimeOrder(boolean buffered) throws Exception {
+        try (var h = harness(buffered)) {
             Steps t = new Steps(h);
             send(t, candidate(before, 0, "T1", "10:00:00"));
             send(t, candidate(before, 0, "T2", "10:30:00"));
@@ -139,9 +158,10 @@ class PatternRulesFunctionTest {
         }
     }
 
-    @Test
-    void aReplacedRuleVersionsPartialMatchesAreClearedAndItsLateCandidatesDropped() throws Exception {
-        try (var h = harness()) {
+    @ParameterizedTest(name = "buffered {0}")
+    @ValueSource(booleans = {false, true})
+    void aReplacedRuleVersionsPartialMatchesAreClearedAndItsLateCandidatesDropped(boolean buffered) throws Exception {
+        try (var h = harness(buffered)) {
             Steps t = new Steps(h);
             send(t, candidate(before, 0, "T1", "10:00:00"));
             send(t, candidate(before, 0, "T2", "10:05:00"));
@@ -159,14 +179,15 @@ class PatternRulesFunctionTest {
         }
     }
 
-    @Test
-    void anUnchangedRuleKeepsItsPartialMatchesAcrossARuleChange() throws Exception {
+    @ParameterizedTest(name = "buffered {0}")
+    @ValueSource(booleans = {false, true})
+    void anUnchangedRuleKeepsItsPartialMatchesAcrossARuleChange(boolean buffered) throws Exception {
         CompiledPattern identical = RuleSnapshots.compile(twoSales).rules().patterns().stream()
                 .filter(p -> p.rule().id().equals("repeated-identical-amounts")).findFirst().orElseThrow();
         CompiledPattern shipped = RiskHarness.RULES.patterns().stream()
                 .filter(p -> p.rule().id().equals("repeated-identical-amounts")).findFirst().orElseThrow();
         assertThat(identical.rule().version()).isEqualTo(shipped.rule().version());
-        try (var h = harness()) {
+        try (var h = harness(buffered)) {
             Steps t = new Steps(h);
             send(t, candidate(shipped, 0, "R1", "10:00:00"));
             send(t, candidate(shipped, 0, "R2", "10:05:00"));
@@ -182,11 +203,12 @@ class PatternRulesFunctionTest {
         }
     }
 
-    @Test
-    void anInvalidRuleSetChangesNothing() throws Exception {
+    @ParameterizedTest(name = "buffered {0}")
+    @ValueSource(booleans = {false, true})
+    void anInvalidRuleSetChangesNothing(boolean buffered) throws Exception {
         RuleSetSnapshot broken = RuleSetSnapshot.newBuilder(twoSales).setVersion("broken")
                 .setFiles(java.util.Map.of("merchant-risk.yaml", "rules: [")).build();
-        try (var h = harness()) {
+        try (var h = harness(buffered)) {
             Steps t = new Steps(h);
             h.processBroadcastElement(broken, 0);
             for (String[] tx : List.of(new String[] {"T1", "10:00:00"}, new String[] {"T2", "10:05:00"},

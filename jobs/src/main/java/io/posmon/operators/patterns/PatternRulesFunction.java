@@ -16,6 +16,7 @@ import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.State;
 import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -148,8 +149,7 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
     @Override
     public void processElement(RuleCandidate rc, ReadOnlyContext ctx, Collector<MerchantAlert> out) throws Exception {
         long time = rc.candidate.transaction.eventTime;
-        if (time <= ctx.timerService().currentWatermark()) {
-            lateCandidates.inc();
+        if (behindWatermark(rc, ctx.timerService().currentWatermark())) {
             return;
         }
         try {
@@ -168,21 +168,111 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<MerchantAlert> out) throws Exception {
         try {
-            fire(timestamp, ctx, out);
+            fire(timestamp, new TimerDue(ctx), out);
         } finally {
             keyedState.endOfCall();
         }
     }
 
-    private void fire(long timestamp, OnTimerContext ctx, Collector<MerchantAlert> out) throws Exception {
-        LiveRules.InForce inForce = live.current(ctx.getBroadcastState(LiveRules.IN_FORCE));
-        Running rule = runningFor(inForce).get(CompiledPattern.ruleOf(ctx.getCurrentKey()));
-        long watermark = ctx.timerService().currentWatermark();
+    /**
+     * What taking a key's candidates needs from its caller: a timer's context here, the operator's
+     * buffer of candidates in {@link PatternRulesOperator}.
+     */
+    interface Due {
+        ReadOnlyBroadcastState<Long, RuleSetSnapshot> rules() throws Exception;
+
+        /** The current key: rule, version and partition. */
+        String key();
+
+        /** Event time as far as this key's timers have reached. */
+        long watermark();
+
+        void registerTimer(long time);
+    }
+
+    private static final class TimerDue implements Due {
+        private final OnTimerContext ctx;
+
+        TimerDue(OnTimerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public ReadOnlyBroadcastState<Long, RuleSetSnapshot> rules() throws Exception {
+            return ctx.getBroadcastState(LiveRules.IN_FORCE);
+        }
+
+        @Override
+        public String key() {
+            return ctx.getCurrentKey();
+        }
+
+        @Override
+        public long watermark() {
+            return ctx.timerService().currentWatermark();
+        }
+
+        @Override
+        public void registerTimer(long time) {
+            ctx.timerService().registerEventTimeTimer(time);
+        }
+    }
+
+    /** Whether a candidate this late is dropped, as flink-cep drops an event behind the watermark (counted). */
+    boolean behindWatermark(RuleCandidate rc, long watermark) {
+        if (rc.candidate.transaction.eventTime <= watermark) {
+            lateCandidates.inc();
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The current key's candidates of one event time, which the watermark has passed, from
+     * {@link PatternRulesOperator}'s buffer instead of this function's queue: what the timer of that
+     * time does with queued ones. A key that waits for a rule set (or whose rule is gone) queues them
+     * with those already queued and goes the timer's way, so it still takes them in time order.
+     */
+    void processDue(long time, List<RuleCandidate> due, Due ctx, Collector<MerchantAlert> out) throws Exception {
+        try {
+            LiveRules.InForce inForce = live.current(ctx.rules());
+            Running rule = runningFor(inForce).get(CompiledPattern.ruleOf(ctx.key()));
+            if (rule == null || waitedForRules.value() != null) {
+                List<RuleCandidate> at = queue.get(time);
+                if (at == null) {
+                    at = new ArrayList<>();
+                }
+                at.addAll(due);
+                queue.put(time, at);
+                fire(time, ctx, out);
+                return;
+            }
+            KeyMatching matching = matchingOf(rule, ctx, out);
+            take(matching, time, due);
+            matching.store();
+        } finally {
+            keyedState.endOfCall();
+        }
+    }
+
+    private static void take(KeyMatching matching, long time, List<RuleCandidate> due) throws Exception {
+        if (!matching.idle()) {
+            matching.advanceTime(time);
+        }
+        for (RuleCandidate rc : due) {
+            matching.process(rc.candidate, time);
+        }
+    }
+
+    private void fire(long timestamp, Due ctx, Collector<MerchantAlert> out) throws Exception {
+        LiveRules.InForce inForce = live.current(ctx.rules());
+        Running rule = runningFor(inForce).get(CompiledPattern.ruleOf(ctx.key()));
+        long watermark = ctx.watermark();
         if (rule == null) {
             if (chosenUnderLaterRules(inForce.sequence())) {
                 // The merchant operator already runs a rule set this operator has not received: wait for it.
                 waitedForRules.update(Boolean.TRUE);
-                ctx.timerService().registerEventTimeTimer(watermark + 1);
+                ctx.registerTimer(watermark + 1);
             } else {
                 for (List<RuleCandidate> l : queue.values()) {
                     retiredCandidates.inc(l.size());
@@ -197,12 +287,7 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
         if (due != null) {
             // The usual case: this timer is its candidates' time. Every earlier time of this key had its
             // own timer, fired before this one, so the queue holds nothing older: no need to scan it.
-            if (!matching.idle()) {
-                matching.advanceTime(timestamp);
-            }
-            for (RuleCandidate rc : due) {
-                matching.process(rc.candidate, timestamp);
-            }
+            take(matching, timestamp, due);
             queue.remove(timestamp);
         } else if (leftByWait) {
             // A retry after waiting for rules: the candidates whose timers fired during the wait are
@@ -236,7 +321,7 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
      * has that shape, flink-cep's NFA otherwise. A key whose partial matches began on flink-cep (state
      * restored from a version of the engine before the counted runtime) finishes them there.
      */
-    private KeyMatching matchingOf(Running rule, OnTimerContext ctx, Collector<MerchantAlert> out) throws Exception {
+    private KeyMatching matchingOf(Running rule, Due ctx, Collector<MerchantAlert> out) throws Exception {
         if (rule.counted() != null) {
             CountedMatches stored = countedMatches.value();
             if (stored != null) {
@@ -267,11 +352,11 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
         private final Running rule;
         private final CountedMatches stored;
         private final CountedMatches matches;
-        private final OnTimerContext ctx;
+        private final Due ctx;
         private final java.util.function.Consumer<Map<String, List<PatternCandidate>>> report;
         private boolean changed;
 
-        CountedKeyMatching(Running rule, CountedMatches stored, CountedMatches matches, OnTimerContext ctx,
+        CountedKeyMatching(Running rule, CountedMatches stored, CountedMatches matches, Due ctx,
                            Collector<MerchantAlert> out) {
             this.rule = rule;
             this.stored = stored;
@@ -295,7 +380,7 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
             CountedStepsMatcher.Outcome outcome = rule.counted().process(matches, event, time, report);
             changed |= outcome.changed();
             if (outcome.started() && rule.counted().withinMillis() > 0) {
-                ctx.timerService().registerEventTimeTimer(time + rule.counted().withinMillis());
+                ctx.registerTimer(time + rule.counted().withinMillis());
             }
         }
 
@@ -315,10 +400,10 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
         private final Running rule;
         private final NFAState stored;
         private final NFAState nfaState;
-        private final OnTimerContext ctx;
+        private final Due ctx;
         private final Collector<MerchantAlert> out;
 
-        NfaKeyMatching(Running rule, NFAState stored, NFAState nfaState, OnTimerContext ctx, Collector<MerchantAlert> out) {
+        NfaKeyMatching(Running rule, NFAState stored, NFAState nfaState, Due ctx, Collector<MerchantAlert> out) {
             this.rule = rule;
             this.stored = stored;
             this.nfaState = nfaState;
@@ -348,7 +433,7 @@ public class PatternRulesFunction extends KeyedBroadcastProcessFunction<String, 
                 Collection<Map<String, List<PatternCandidate>>> matches =
                         rule.nfa().process(access, nfaState, event, time, rule.skip(), cepTime);
                 if (rule.nfa().getWindowTime() > 0 && nfaState.isNewStartPartialMatch()) {
-                    ctx.timerService().registerEventTimeTimer(time + rule.nfa().getWindowTime());
+                    ctx.registerTimer(time + rule.nfa().getWindowTime());
                 }
                 for (Map<String, List<PatternCandidate>> match : matches) {
                     out.collect(rule.toAlert().alert(match));

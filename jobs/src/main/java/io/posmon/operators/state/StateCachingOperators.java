@@ -33,7 +33,7 @@ public final class StateCachingOperators {
     }
 
     /** {@link CoBroadcastWithKeyedOperator} with the cache; input 2 is the broadcast rule sets. */
-    public static final class Broadcast<K, IN1, IN2, OUT> extends CoBroadcastWithKeyedOperator<K, IN1, IN2, OUT> {
+    public static class Broadcast<K, IN1, IN2, OUT> extends CoBroadcastWithKeyedOperator<K, IN1, IN2, OUT> {
         private static final long serialVersionUID = 1L;
         private transient KeyedStateCache cache;
 
@@ -46,6 +46,11 @@ public final class StateCachingOperators {
         public void open() throws Exception {
             super.open();
             cache = bind(this, (CachesKeyedState) getUserFunction());
+        }
+
+        /** The function's cache, bound to this operator's keys (after {@code open}). */
+        protected final KeyedStateCache cache() {
+            return cache;
         }
 
         @Override

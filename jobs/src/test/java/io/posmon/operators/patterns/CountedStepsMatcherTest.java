@@ -149,11 +149,34 @@ class CountedStepsMatcherTest {
         return sent;
     }
 
+    /**
+     * How a run's operator is built: its function, and whether candidates wait for the watermark in
+     * {@link PatternRulesOperator}'s buffer or, as before it, in each key's queue with a timer.
+     */
+    private record Op(Function<LiveRules, PatternRulesFunction> function, boolean buffered) {
+        static Op queued(Function<LiveRules, PatternRulesFunction> function) {
+            return new Op(function, false);
+        }
+
+        static Op buffered(Function<LiveRules, PatternRulesFunction> function) {
+            return new Op(function, true);
+        }
+    }
+
     private static KeyedBroadcastOperatorTestHarness<String, RuleCandidate, RuleSetSnapshot, MerchantAlert> harness(
-            PatternRulesFunction function, OperatorSubtaskState restored) throws Exception {
+            Op op, OperatorSubtaskState restored) throws Exception {
+        return harness(op, restored, 1, 0);
+    }
+
+    private static final int MAX_PARALLELISM = 128;
+
+    private static KeyedBroadcastOperatorTestHarness<String, RuleCandidate, RuleSetSnapshot, MerchantAlert> harness(
+            Op op, OperatorSubtaskState restored, int parallelism, int subtask) throws Exception {
+        PatternRulesFunction function = op.function().apply(new LiveRules(rules));
         var h = new KeyedBroadcastOperatorTestHarness<>(
-                new StateCachingOperators.Broadcast<>(function, List.of(LiveRules.IN_FORCE)),
-                RuleCandidate::routeKey, Types.STRING, 1, 1, 0);
+                op.buffered() ? new PatternRulesOperator(function)
+                        : new StateCachingOperators.Broadcast<>(function, List.of(LiveRules.IN_FORCE)),
+                RuleCandidate::routeKey, Types.STRING, MAX_PARALLELISM, parallelism, subtask);
         h.setup();
         if (restored != null) {
             h.initializeState(restored);
@@ -169,8 +192,12 @@ class CountedStepsMatcherTest {
      */
     private static List<String> run(List<Sent> input, Function<LiveRules, PatternRulesFunction> first,
                                     int switchAt, Function<LiveRules, PatternRulesFunction> second) throws Exception {
+        return run(input, Op.queued(first), switchAt, second == null ? null : Op.queued(second));
+    }
+
+    private static List<String> run(List<Sent> input, Op first, int switchAt, Op second) throws Exception {
         List<String> alerts = new ArrayList<>();
-        var h = harness(first.apply(new LiveRules(rules)), null);
+        var h = harness(first, null);
         Random watermarks = new Random(11);
         long watermark = Long.MIN_VALUE;
         try {
@@ -180,7 +207,7 @@ class CountedStepsMatcherTest {
                     OperatorSubtaskState snapshot = h.snapshot(1, 1);
                     collect(h, alerts);
                     h.close();
-                    h = harness(second.apply(new LiveRules(rules)), snapshot);
+                    h = harness(second, snapshot);
                 }
                 Sent s = input.get(i);
                 for (RuleCandidate rc : s.routed()) {
@@ -254,6 +281,106 @@ class CountedStepsMatcherTest {
         List<String> onCep = run(input, PatternRulesFunction::onFlinkCepOnly, -1, null);
         List<String> upgraded = run(input, PatternRulesFunction::onFlinkCepOnly, 500, PatternRulesFunction::new);
         sameAlerts(upgraded, onCep);
+    }
+
+    /**
+     * The candidates held by {@link PatternRulesOperator} for the watermark give the alerts of
+     * candidates queued per key with a timer each. Alerts of different keys at the same event time
+     * may come in another order (timers of one time fire in the order of Flink's heap), so the lists
+     * are compared sorted; each key's own alerts come in time order either way.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void candidatesHeldForTheWatermarkGiveTheAlertsOfCandidatesQueuedWithTimers(long seed) throws Exception {
+        List<Sent> input = randomInput(seed, 1_500);
+        List<String> queued = run(input, Op.queued(PatternRulesFunction::new), -1, null);
+        List<String> buffered = run(input, Op.buffered(PatternRulesFunction::new), -1, null);
+        assertThat(queued).as("the input trips many rules").hasSizeGreaterThan(100);
+        sameAlerts(sorted(buffered), sorted(queued));
+        List<String> onCep = run(input, Op.buffered(PatternRulesFunction::onFlinkCepOnly), -1, null);
+        sameAlerts(sorted(onCep), sorted(queued));
+    }
+
+    /** Held candidates and partial matches across a checkpoint; a checkpoint of queued candidates restored under the buffer. */
+    @Test
+    void heldCandidatesSurviveACheckpointAndQueuedOnesAreTakenAfterAnUpgrade() throws Exception {
+        List<Sent> input = randomInput(23, 1_000);
+        List<String> reference = sorted(run(input, Op.queued(PatternRulesFunction::new), -1, null));
+        sameAlerts(sorted(run(input, Op.buffered(PatternRulesFunction::new), 500, Op.buffered(PatternRulesFunction::new))),
+                reference);
+        sameAlerts(sorted(run(input, Op.queued(PatternRulesFunction::new), 500, Op.buffered(PatternRulesFunction::new))),
+                reference);
+        sameAlerts(sorted(run(input, Op.queued(PatternRulesFunction::onFlinkCepOnly), 500, Op.buffered(PatternRulesFunction::new))),
+                reference);
+    }
+
+    /** Candidates held when a checkpoint is taken at parallelism 1 are taken after a restore on two subtasks. */
+    @Test
+    void heldCandidatesGoToTheSubtaskOfTheirKeyWhenRestoredAtAnotherParallelism() throws Exception {
+        List<Sent> input = randomInput(24, 1_000);
+        List<String> reference = new ArrayList<>();
+        try (var h = harness(Op.queued(PatternRulesFunction::new), null)) {
+            feed(h, input, Long.MIN_VALUE, 0, 1);
+            h.processWatermark(new Watermark(Long.MAX_VALUE));
+            collect(h, reference);
+        }
+        assertThat(reference).as("the input trips many rules").hasSizeGreaterThan(100);
+        Op op = Op.buffered(PatternRulesFunction::new);
+        List<String> alerts = new ArrayList<>();
+        int switchAt = 500;
+        OperatorSubtaskState snapshot;
+        long watermark;
+        try (var h = harness(op, null)) {
+            watermark = feed(h, input.subList(0, switchAt), Long.MIN_VALUE, 0, 1);
+            assertThat(((PatternRulesOperator) h.getOperator()).buffered()).as("candidates held at the checkpoint").isPositive();
+            h.prepareSnapshotPreBarrier(1);
+            snapshot = h.snapshot(1, 1);
+            collect(h, alerts);
+        }
+        for (int subtask = 0; subtask < 2; subtask++) {
+            OperatorSubtaskState part = org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness
+                    .repartitionOperatorState(snapshot, MAX_PARALLELISM, 1, 2, subtask);
+            try (var h = harness(op, part, 2, subtask)) {
+                feed(h, input.subList(switchAt, input.size()), watermark, subtask, 2);
+                h.processWatermark(new Watermark(Long.MAX_VALUE));
+                collect(h, alerts);
+            }
+        }
+        sameAlerts(sorted(alerts), sorted(reference));
+    }
+
+    /**
+     * Sends each candidate whose key this subtask owns, with a watermark after every fourth candidate
+     * just behind the next ones (so the same watermarks for every subtask); returns the last watermark.
+     */
+    private static long feed(KeyedBroadcastOperatorTestHarness<String, RuleCandidate, RuleSetSnapshot, MerchantAlert> h,
+                             List<Sent> input, long watermark, int subtask, int parallelism) throws Exception {
+        for (int i = 0; i < input.size(); i++) {
+            Sent s = input.get(i);
+            for (RuleCandidate rc : s.routed()) {
+                int keyGroup = org.apache.flink.runtime.state.KeyGroupRangeAssignment.assignToKeyGroup(rc.routeKey, MAX_PARALLELISM);
+                if (org.apache.flink.runtime.state.KeyGroupRangeAssignment.computeOperatorIndexForKeyGroup(
+                        MAX_PARALLELISM, parallelism, keyGroup) == subtask) {
+                    h.processElement(rc, s.time());
+                }
+            }
+            // A watermark every fourth candidate, just behind the next ones.
+            if (i % 4 == 3 && i + 1 < input.size()) {
+                long next = Long.MAX_VALUE;
+                for (int j = i + 1; j < Math.min(input.size(), i + 3); j++) {
+                    next = Math.min(next, input.get(j).time());
+                }
+                if (next - 1 > watermark) {
+                    watermark = next - 1;
+                    h.processWatermark(new Watermark(watermark));
+                }
+            }
+        }
+        return watermark;
+    }
+
+    private static List<String> sorted(List<String> alerts) {
+        return alerts.stream().sorted().toList();
     }
 
     @Test

@@ -1,0 +1,196 @@
+package io.posmon.operators.patterns;
+
+import io.posmon.operators.LiveRules;
+import io.posmon.operators.state.StateCachingOperators;
+import io.posmon.schema.MerchantAlert;
+import io.posmon.schema.RuleSetSnapshot;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.runtime.state.KeyGroupRange;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.InternalTimeServiceManager;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.TimestampedCollector;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+/**
+ * The pattern operator: {@link PatternRulesFunction} under the state cache, with the candidates that
+ * wait for the watermark held here, by event time, instead of in each key's queue state with a timer
+ * per key and time. Nearly every candidate is its key's only one in that time (for
+ * many-cards-one-customer, most keys, a customer at a merchant, see one candidate a day), so the
+ * queue was a map state entry, its cache slots and a Flink timer per candidate: the timers' heap
+ * queue, sifted at every add and poll, was about a fifth of the operator's samples.
+ *
+ * <p>When the watermark passes a buffered time, the timers due by then fire first (the rules'
+ * windows, and queues of earlier versions or of keys waiting for a rule set), then that time's
+ * candidates are taken, key by key, then the next time's: each key sees its candidates and window
+ * ends in time order, as with a timer each. The buffer is in every checkpoint, as one list per
+ * subtask in union operator state; a restored subtask keeps the candidates of its own key groups,
+ * so a change of parallelism keeps them too. A savepoint from before the buffer has them queued
+ * with timers, which still fire.
+ */
+public final class PatternRulesOperator
+        extends StateCachingOperators.Broadcast<String, RuleCandidate, RuleSetSnapshot, MerchantAlert> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final PatternRulesFunction function;
+    /** Candidates by event time, and within a time by key in arrival order. */
+    private transient TreeMap<Long, Map<String, List<RuleCandidate>>> byTime;
+    /** Candidates in {@link #byTime}. */
+    private transient int buffered;
+    private transient ListState<byte[]> stored;
+    private transient InternalTimerService<VoidNamespace> userTimers;
+    private transient long watermark;
+    /** How far this operator has advanced its timers, step by step, within the watermark being processed. */
+    private transient long timersAdvancedTo;
+    private transient BufferedDue due;
+
+    public PatternRulesOperator(PatternRulesFunction function) {
+        super(function, List.of(LiveRules.IN_FORCE));
+        this.function = function;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        byTime = new TreeMap<>();
+        watermark = Long.MIN_VALUE;
+        timersAdvancedTo = Long.MIN_VALUE;
+        stored = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("candidates-waiting-for-watermark", BytePrimitiveArraySerializer.INSTANCE));
+        if (context.isRestored()) {
+            var task = getRuntimeContext().getTaskInfo();
+            int keyGroups = task.getMaxNumberOfParallelSubtasks();
+            KeyGroupRange own = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
+                    keyGroups, task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask());
+            for (byte[] subtaskBuffer : stored.get()) {
+                DataInputDeserializer in = new DataInputDeserializer(subtaskBuffer);
+                for (int i = in.readInt(); i > 0; i--) {
+                    RuleCandidate rc = CandidateSerialization.RuleCandidateSerializer.INSTANCE.deserialize(in);
+                    if (own.contains(KeyGroupRangeAssignment.assignToKeyGroup(rc.routeKey, keyGroups))) {
+                        add(rc);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        // The timer service the function's timers use (CoBroadcastWithKeyedOperator's, by name).
+        userTimers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
+        due = new BufferedDue();
+        getMetricGroup().gauge("patternCandidatesWaitingForWatermark", () -> buffered);
+    }
+
+    /** Holds the candidate until the watermark passes it; one behind the watermark is dropped, as before. */
+    @Override
+    public void processElement1(StreamRecord<RuleCandidate> element) throws Exception {
+        RuleCandidate rc = element.getValue();
+        if (!function.behindWatermark(rc, watermark)) {
+            add(rc);
+        }
+    }
+
+    private void add(RuleCandidate rc) {
+        byTime.computeIfAbsent(rc.candidate.transaction.eventTime, t -> new LinkedHashMap<>())
+                .computeIfAbsent(rc.routeKey, k -> new ArrayList<>(1)).add(rc);
+        buffered++;
+    }
+
+    /** Candidates held for the watermark. */
+    int buffered() {
+        return buffered;
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        watermark = mark.getTimestamp();
+        Map.Entry<Long, Map<String, List<RuleCandidate>>> next = byTime.firstEntry();
+        if (next != null && next.getKey() <= watermark) {
+            InternalTimeServiceManager<?> timers = getTimeServiceManager().orElseThrow();
+            while (next != null && next.getKey() <= watermark) {
+                long time = next.getKey();
+                // The timers due by then first, so that each key's window ends and candidates run in time order.
+                if (time > timersAdvancedTo) {
+                    timers.advanceWatermark(new Watermark(time));
+                    timersAdvancedTo = time;
+                }
+                byTime.pollFirstEntry();
+                due.at(time);
+                for (Map.Entry<String, List<RuleCandidate>> key : next.getValue().entrySet()) {
+                    buffered -= key.getValue().size();
+                    setCurrentKey(key.getKey());
+                    function.processDue(time, key.getValue(), due, due.alerts);
+                    cache().writeBehind();
+                }
+                next = byTime.firstEntry();
+            }
+        }
+        super.processWatermark(mark);
+        timersAdvancedTo = Math.max(timersAdvancedTo, watermark);
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        DataOutputSerializer out = new DataOutputSerializer(16 + buffered * 200);
+        out.writeInt(buffered);
+        for (Map<String, List<RuleCandidate>> atTime : byTime.values()) {
+            for (List<RuleCandidate> ofKey : atTime.values()) {
+                for (RuleCandidate rc : ofKey) {
+                    CandidateSerialization.RuleCandidateSerializer.INSTANCE.serialize(rc, out);
+                }
+            }
+        }
+        stored.update(List.of(out.getCopyOfBuffer()));
+    }
+
+    /** The function's view of the time being taken; alerts are timestamped with it, as a timer's are. */
+    private final class BufferedDue implements PatternRulesFunction.Due {
+        private final TimestampedCollector<MerchantAlert> alerts = new TimestampedCollector<>(output);
+        private long time;
+
+        void at(long time) {
+            this.time = time;
+            alerts.setAbsoluteTimestamp(time);
+        }
+
+        @Override
+        public ReadOnlyBroadcastState<Long, RuleSetSnapshot> rules() throws Exception {
+            return getOperatorStateBackend().getBroadcastState(LiveRules.IN_FORCE);
+        }
+
+        @Override
+        public String key() {
+            return (String) getCurrentKey();
+        }
+
+        /** As a timer of this time sees it: the timers have been advanced to it. */
+        @Override
+        public long watermark() {
+            return time;
+        }
+
+        @Override
+        public void registerTimer(long at) {
+            userTimers.registerEventTimeTimer(VoidNamespace.INSTANCE, at);
+        }
+    }
+}
