@@ -165,18 +165,21 @@ class CountedStepsMatcherTest {
 
     private static KeyedBroadcastOperatorTestHarness<String, RuleCandidate, RuleSetSnapshot, MerchantAlert> harness(
             Op op, OperatorSubtaskState restored) throws Exception {
-        return harness(op, restored, 1, 0);
+        // One key group: after a restore, timers of one time fire in the order they had (the
+        // comparisons with flink-cep's order of alerts rely on it).
+        return harness(op, restored, 1, 1, 0);
     }
 
+    /** Key groups of the rescaling test. */
     private static final int MAX_PARALLELISM = 128;
 
     private static KeyedBroadcastOperatorTestHarness<String, RuleCandidate, RuleSetSnapshot, MerchantAlert> harness(
-            Op op, OperatorSubtaskState restored, int parallelism, int subtask) throws Exception {
+            Op op, OperatorSubtaskState restored, int maxParallelism, int parallelism, int subtask) throws Exception {
         PatternRulesFunction function = op.function().apply(new LiveRules(rules));
         var h = new KeyedBroadcastOperatorTestHarness<>(
                 op.buffered() ? new PatternRulesOperator(function)
                         : new StateCachingOperators.Broadcast<>(function, List.of(LiveRules.IN_FORCE)),
-                RuleCandidate::routeKey, Types.STRING, MAX_PARALLELISM, parallelism, subtask);
+                RuleCandidate::routeKey, Types.STRING, maxParallelism, parallelism, subtask);
         h.setup();
         if (restored != null) {
             h.initializeState(restored);
@@ -319,7 +322,7 @@ class CountedStepsMatcherTest {
     void heldCandidatesGoToTheSubtaskOfTheirKeyWhenRestoredAtAnotherParallelism() throws Exception {
         List<Sent> input = randomInput(24, 1_000);
         List<String> reference = new ArrayList<>();
-        try (var h = harness(Op.queued(PatternRulesFunction::new), null)) {
+        try (var h = harness(Op.queued(PatternRulesFunction::new), null, MAX_PARALLELISM, 1, 0)) {
             feed(h, input, Long.MIN_VALUE, 0, 1);
             h.processWatermark(new Watermark(Long.MAX_VALUE));
             collect(h, reference);
@@ -330,7 +333,7 @@ class CountedStepsMatcherTest {
         int switchAt = 500;
         OperatorSubtaskState snapshot;
         long watermark;
-        try (var h = harness(op, null)) {
+        try (var h = harness(op, null, MAX_PARALLELISM, 1, 0)) {
             watermark = feed(h, input.subList(0, switchAt), Long.MIN_VALUE, 0, 1);
             assertThat(((PatternRulesOperator) h.getOperator()).buffered()).as("candidates held at the checkpoint").isPositive();
             h.prepareSnapshotPreBarrier(1);
@@ -340,7 +343,7 @@ class CountedStepsMatcherTest {
         for (int subtask = 0; subtask < 2; subtask++) {
             OperatorSubtaskState part = org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness
                     .repartitionOperatorState(snapshot, MAX_PARALLELISM, 1, 2, subtask);
-            try (var h = harness(op, part, 2, subtask)) {
+            try (var h = harness(op, part, MAX_PARALLELISM, 2, subtask)) {
                 feed(h, input.subList(switchAt, input.size()), watermark, subtask, 2);
                 h.processWatermark(new Watermark(Long.MAX_VALUE));
                 collect(h, alerts);
