@@ -216,15 +216,8 @@ class CountedStepsMatcherTest {
                 for (RuleCandidate rc : s.routed()) {
                     h.processElement(rc, s.time());
                 }
-                if (watermarks.nextInt(4) == 0 && i + 1 < input.size()) {
-                    long next = Long.MAX_VALUE;
-                    for (int j = i + 1; j < Math.min(input.size(), i + 3); j++) {
-                        next = Math.min(next, input.get(j).time());
-                    }
-                    if (next - 1 > watermark) {
-                        watermark = next - 1;
-                        h.processWatermark(new Watermark(watermark));
-                    }
+                if (watermarks.nextInt(4) == 0) {
+                    watermark = watermarkBehindNext(h, input, i, watermark);
                 }
             }
             h.processWatermark(new Watermark(Long.MAX_VALUE));
@@ -367,17 +360,29 @@ class CountedStepsMatcherTest {
                     h.processElement(rc, s.time());
                 }
             }
-            // A watermark every fourth candidate, just behind the next ones.
-            if (i % 4 == 3 && i + 1 < input.size()) {
-                long next = Long.MAX_VALUE;
-                for (int j = i + 1; j < Math.min(input.size(), i + 3); j++) {
-                    next = Math.min(next, input.get(j).time());
-                }
-                if (next - 1 > watermark) {
-                    watermark = next - 1;
-                    h.processWatermark(new Watermark(watermark));
-                }
+            if (i % 4 == 3) {
+                watermark = watermarkBehindNext(h, input, i, watermark);
             }
+        }
+        return watermark;
+    }
+
+    /**
+     * After candidate {@code i}: a watermark just behind the next two candidates, if that moves it on
+     * (the swapped neighbours of the input can then be behind it); returns the watermark.
+     */
+    private static long watermarkBehindNext(KeyedBroadcastOperatorTestHarness<?, ?, ?, ?> h, List<Sent> input, int i,
+                                            long watermark) throws Exception {
+        if (i + 1 >= input.size()) {
+            return watermark;
+        }
+        long next = Long.MAX_VALUE;
+        for (int j = i + 1; j < Math.min(input.size(), i + 3); j++) {
+            next = Math.min(next, input.get(j).time());
+        }
+        if (next - 1 > watermark) {
+            h.processWatermark(new Watermark(next - 1));
+            return next - 1;
         }
         return watermark;
     }
