@@ -239,11 +239,12 @@ public final class BenchCommand implements Callable<Integer> {
         // The collector changes the figures a lot here (see README Performance): the report names it.
         String collectors = String.join(" + ", ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .map(java.lang.management.GarbageCollectorMXBean::getName).toList());
-        // Whether the heap starts at its maximum, as a TaskManager's does (the launcher's default for the bench).
-        long initialHeap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getInit();
-        return String.format("%s, %d cores, %d GiB RAM, Java %s, max heap %d MiB (initial %d MiB), collectors %s, %s", LocalDate.now(),
+        // Whether the heap starts at its maximum, as a TaskManager's does (the launcher's default for the
+        // bench). Both from the heap's pools: Runtime.maxMemory() leaves a survivor space out.
+        var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        return String.format("%s, %d cores, %d GiB RAM, Java %s, heap %d MiB at most, %d MiB at the start, collectors %s, %s", LocalDate.now(),
                 Runtime.getRuntime().availableProcessors(), Math.round(os.getTotalMemorySize() / (1024.0 * 1024 * 1024)),
-                System.getProperty("java.version"), Runtime.getRuntime().maxMemory() / (1024 * 1024), initialHeap / (1024 * 1024), collectors,
+                System.getProperty("java.version"), heap.getMax() / (1024 * 1024), heap.getInit() / (1024 * 1024), collectors,
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     }
 }

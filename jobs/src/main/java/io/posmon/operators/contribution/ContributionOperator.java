@@ -1,5 +1,6 @@
 package io.posmon.operators.contribution;
 
+import io.posmon.operators.state.HeldUntilWatermark;
 import io.posmon.operators.state.StateCachingOperators;
 import io.posmon.schema.CustomerContribution;
 import io.posmon.schema.TierChange;
@@ -7,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
@@ -20,7 +20,6 @@ import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.streaming.api.operators.InternalTimeServiceManager;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -60,7 +59,7 @@ public final class ContributionOperator extends StateCachingOperators.Keyed<Stri
      * The scheduled keys by time. A key can be listed twice at one time (a minute and a closing, an
      * event out of order); the second emission finds nothing changed and emits nothing.
      */
-    private transient TreeMap<Long, List<String>> byTime;
+    private transient HeldUntilWatermark<List<String>> byTime;
     /** Entries in {@link #byTime}. */
     private transient int scheduled;
     private transient ListState<byte[]> stored;
@@ -68,8 +67,6 @@ public final class ContributionOperator extends StateCachingOperators.Keyed<Stri
     private transient ScheduledEmission emission;
     /** The watermark being processed (or last processed), as timers see it. */
     private transient long watermark;
-    /** How far this operator has advanced its timers, step by step, within the watermark being processed. */
-    private transient long timersAdvancedTo;
 
     public ContributionOperator(ContributionFunction function) {
         super(function);
@@ -80,9 +77,8 @@ public final class ContributionOperator extends StateCachingOperators.Keyed<Stri
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         latestDue = new HashMap<>();
-        byTime = new TreeMap<>();
+        byTime = new HeldUntilWatermark<>();
         watermark = Long.MIN_VALUE;
-        timersAdvancedTo = Long.MIN_VALUE;
         stored = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("scheduled-emissions", BytePrimitiveArraySerializer.INSTANCE));
         if (context.isRestored()) {
@@ -134,7 +130,7 @@ public final class ContributionOperator extends StateCachingOperators.Keyed<Stri
     }
 
     private void add(String key, long time) {
-        byTime.computeIfAbsent(time, t -> new ArrayList<>()).add(key);
+        byTime.at(time, ArrayList::new).add(key);
         scheduled++;
     }
 
@@ -156,19 +152,11 @@ public final class ContributionOperator extends StateCachingOperators.Keyed<Stri
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         watermark = mark.getTimestamp();
-        Map.Entry<Long, List<String>> due = byTime.firstEntry();
-        if (due != null && due.getKey() <= watermark) {
-            InternalTimeServiceManager<?> timers = getTimeServiceManager().orElseThrow();
-            while (due != null && due.getKey() <= watermark) {
-                long time = due.getKey();
-                // The timers due by then first, so that each key's timers and emissions run in time order.
-                if (time > timersAdvancedTo) {
-                    timers.advanceWatermark(new Watermark(time));
-                    timersAdvancedTo = time;
-                }
-                byTime.pollFirstEntry();
-                scheduled -= due.getValue().size();
-                for (String key : due.getValue()) {
+        if (byTime.anyDueBy(watermark)) {
+            // The timers due by each time first, so that each key's timers and emissions run in time order.
+            byTime.takeUpTo(watermark, getTimeServiceManager().orElseThrow(), (time, keys) -> {
+                scheduled -= keys.size();
+                for (String key : keys) {
                     Long latest = latestDue.get(key);
                     if (latest != null && latest == time) {
                         latestDue.remove(key);
@@ -177,11 +165,10 @@ public final class ContributionOperator extends StateCachingOperators.Keyed<Stri
                     function.emitScheduled(time, emission.at(time));
                     cache().writeBehind();
                 }
-                due = byTime.firstEntry();
-            }
+            });
         }
         super.processWatermark(mark);
-        timersAdvancedTo = Math.max(timersAdvancedTo, watermark);
+        byTime.timersReached(watermark);
     }
 
     @Override
@@ -189,7 +176,7 @@ public final class ContributionOperator extends StateCachingOperators.Keyed<Stri
         super.snapshotState(context);
         DataOutputSerializer out = new DataOutputSerializer(16 + scheduled * 24);
         out.writeInt(scheduled);
-        for (Map.Entry<Long, List<String>> due : byTime.entrySet()) {
+        for (Map.Entry<Long, List<String>> due : byTime.entries()) {
             for (String key : due.getValue()) {
                 StringSerializer.INSTANCE.serialize(key, out);
                 out.writeLong(due.getKey());

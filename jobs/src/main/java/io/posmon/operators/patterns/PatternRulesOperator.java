@@ -1,6 +1,7 @@
 package io.posmon.operators.patterns;
 
 import io.posmon.operators.LiveRules;
+import io.posmon.operators.state.HeldUntilWatermark;
 import io.posmon.operators.state.StateCachingOperators;
 import io.posmon.schema.MerchantAlert;
 import io.posmon.schema.RuleSetSnapshot;
@@ -8,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
@@ -21,7 +21,6 @@ import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.streaming.api.operators.InternalTimeServiceManager;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -50,14 +49,12 @@ public final class PatternRulesOperator
 
     private final PatternRulesFunction function;
     /** Candidates by event time, and within a time by key in arrival order. */
-    private transient TreeMap<Long, Map<String, List<RuleCandidate>>> byTime;
+    private transient HeldUntilWatermark<Map<String, List<RuleCandidate>>> byTime;
     /** Candidates in {@link #byTime}. */
     private transient int buffered;
     private transient ListState<byte[]> stored;
     private transient InternalTimerService<VoidNamespace> userTimers;
     private transient long watermark;
-    /** How far this operator has advanced its timers, step by step, within the watermark being processed. */
-    private transient long timersAdvancedTo;
     private transient BufferedDue due;
 
     public PatternRulesOperator(PatternRulesFunction function) {
@@ -68,9 +65,8 @@ public final class PatternRulesOperator
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        byTime = new TreeMap<>();
+        byTime = new HeldUntilWatermark<>();
         watermark = Long.MIN_VALUE;
-        timersAdvancedTo = Long.MIN_VALUE;
         stored = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("candidates-waiting-for-watermark", BytePrimitiveArraySerializer.INSTANCE));
         if (context.isRestored()) {
@@ -109,7 +105,7 @@ public final class PatternRulesOperator
     }
 
     private void add(RuleCandidate rc) {
-        byTime.computeIfAbsent(rc.candidate.transaction.eventTime, t -> new LinkedHashMap<>())
+        byTime.at(rc.candidate.transaction.eventTime, LinkedHashMap::new)
                 .computeIfAbsent(rc.routeKey, k -> new ArrayList<>(1)).add(rc);
         buffered++;
     }
@@ -122,29 +118,20 @@ public final class PatternRulesOperator
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         watermark = mark.getTimestamp();
-        Map.Entry<Long, Map<String, List<RuleCandidate>>> next = byTime.firstEntry();
-        if (next != null && next.getKey() <= watermark) {
-            InternalTimeServiceManager<?> timers = getTimeServiceManager().orElseThrow();
-            while (next != null && next.getKey() <= watermark) {
-                long time = next.getKey();
-                // The timers due by then first, so that each key's window ends and candidates run in time order.
-                if (time > timersAdvancedTo) {
-                    timers.advanceWatermark(new Watermark(time));
-                    timersAdvancedTo = time;
-                }
-                byTime.pollFirstEntry();
+        if (byTime.anyDueBy(watermark)) {
+            // The timers due by each time first, so that each key's window ends and candidates run in time order.
+            byTime.takeUpTo(watermark, getTimeServiceManager().orElseThrow(), (time, keys) -> {
                 due.at(time);
-                for (Map.Entry<String, List<RuleCandidate>> key : next.getValue().entrySet()) {
+                for (Map.Entry<String, List<RuleCandidate>> key : keys.entrySet()) {
                     buffered -= key.getValue().size();
                     setCurrentKey(key.getKey());
                     function.processDue(time, key.getValue(), due, due.alerts);
                     cache().writeBehind();
                 }
-                next = byTime.firstEntry();
-            }
+            });
         }
         super.processWatermark(mark);
-        timersAdvancedTo = Math.max(timersAdvancedTo, watermark);
+        byTime.timersReached(watermark);
     }
 
     @Override
@@ -152,8 +139,8 @@ public final class PatternRulesOperator
         super.snapshotState(context);
         DataOutputSerializer out = new DataOutputSerializer(16 + buffered * 200);
         out.writeInt(buffered);
-        for (Map<String, List<RuleCandidate>> atTime : byTime.values()) {
-            for (List<RuleCandidate> ofKey : atTime.values()) {
+        for (Map.Entry<Long, Map<String, List<RuleCandidate>>> atTime : byTime.entries()) {
+            for (List<RuleCandidate> ofKey : atTime.getValue().values()) {
                 for (RuleCandidate rc : ofKey) {
                     CandidateSerialization.RuleCandidateSerializer.INSTANCE.serialize(rc, out);
                 }

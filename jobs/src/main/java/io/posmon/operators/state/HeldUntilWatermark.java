@@ -1,0 +1,75 @@
+package io.posmon.operators.state;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.apache.flink.streaming.api.operators.InternalTimeServiceManager;
+import org.apache.flink.streaming.api.watermark.Watermark;
+
+/**
+ * Work a keyed operator holds until the watermark passes its time, by time, in place of a Flink
+ * timer per key and time (the contribution operator's emissions, the pattern operator's
+ * candidates): where nearly every key has times of its own, each of those timers was an object in
+ * Flink's heap timer queue, sifted at every add and poll and copied whole at every checkpoint.
+ *
+ * <p>When the watermark passes, each time's work is taken in time order, and before it the
+ * operator's timers due by then fire: each key's timers and held work keep their order, as they
+ * would as timers of one queue. What is held is the operator's to checkpoint ({@link #entries}).
+ */
+public final class HeldUntilWatermark<V> {
+
+    /** Takes one time's work; the current key is the taker's to set. */
+    @FunctionalInterface
+    public interface Taker<V> {
+        void take(long time, V work) throws Exception;
+    }
+
+    private final TreeMap<Long, V> byTime = new TreeMap<>();
+    /** How far the timers have been advanced, step by step, within the watermark being processed. */
+    private long timersAdvancedTo = Long.MIN_VALUE;
+
+    /** The work held for {@code time}, created if there is none yet. */
+    public V at(long time, Supplier<V> created) {
+        V work = byTime.get(time);
+        if (work == null) {
+            work = created.get();
+            byTime.put(time, work);
+        }
+        return work;
+    }
+
+    /**
+     * Takes the work of every time up to the watermark, earliest first, each after advancing the
+     * timers to its time. Work added for a time already passed while taking is taken too. Call
+     * before the operator's own {@code processWatermark}, then {@link #timersReached}.
+     */
+    public void takeUpTo(long watermark, InternalTimeServiceManager<?> timers, Taker<V> taker) throws Exception {
+        Map.Entry<Long, V> next = byTime.firstEntry();
+        while (next != null && next.getKey() <= watermark) {
+            long time = next.getKey();
+            if (time > timersAdvancedTo) {
+                timers.advanceWatermark(new Watermark(time));
+                timersAdvancedTo = time;
+            }
+            byTime.pollFirstEntry();
+            taker.take(time, next.getValue());
+            next = byTime.firstEntry();
+        }
+    }
+
+    /** The operator's timers have reached the watermark (its own {@code processWatermark} has run). */
+    public void timersReached(long watermark) {
+        timersAdvancedTo = Math.max(timersAdvancedTo, watermark);
+    }
+
+    /** Whether work is held for a time at or before the watermark. */
+    public boolean anyDueBy(long watermark) {
+        Map.Entry<Long, V> first = byTime.firstEntry();
+        return first != null && first.getKey() <= watermark;
+    }
+
+    /** Everything held, earliest first: for the operator's checkpoint. */
+    public Iterable<Map.Entry<Long, V>> entries() {
+        return byTime.entrySet();
+    }
+}
