@@ -12,10 +12,8 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
-import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.runtime.state.KeyGroupRange;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -82,22 +80,17 @@ public final class ContributionOperator extends StateCachingOperators.Keyed<Stri
         stored = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("scheduled-emissions", BytePrimitiveArraySerializer.INSTANCE));
         if (context.isRestored()) {
-            var task = getRuntimeContext().getTaskInfo();
-            int keyGroups = task.getMaxNumberOfParallelSubtasks();
-            KeyGroupRange own = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
-                    keyGroups, task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask());
-            for (byte[] subtaskSchedule : stored.get()) {
-                DataInputDeserializer in = new DataInputDeserializer(subtaskSchedule);
+            HeldUntilWatermark.readOwn(stored, getRuntimeContext().getTaskInfo(), (in, owned) -> {
                 for (int i = in.readInt(); i > 0; i--) {
                     String key = StringSerializer.INSTANCE.deserialize(in);
                     long at = in.readLong();
-                    if (own.contains(KeyGroupRangeAssignment.assignToKeyGroup(key, keyGroups))) {
+                    if (owned.test(key)) {
                         // Not in latestDue, which does not say a minute from a closing: an event in a minute
                         // already scheduled schedules it again, and the second emission emits nothing.
                         add(key, at);
                     }
                 }
-            }
+            });
         }
     }
 

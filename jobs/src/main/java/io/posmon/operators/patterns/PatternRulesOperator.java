@@ -13,10 +13,8 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
-import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.runtime.state.KeyGroupRange;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -70,19 +68,14 @@ public final class PatternRulesOperator
         stored = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("candidates-waiting-for-watermark", BytePrimitiveArraySerializer.INSTANCE));
         if (context.isRestored()) {
-            var task = getRuntimeContext().getTaskInfo();
-            int keyGroups = task.getMaxNumberOfParallelSubtasks();
-            KeyGroupRange own = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
-                    keyGroups, task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask());
-            for (byte[] subtaskBuffer : stored.get()) {
-                DataInputDeserializer in = new DataInputDeserializer(subtaskBuffer);
+            HeldUntilWatermark.readOwn(stored, getRuntimeContext().getTaskInfo(), (in, owned) -> {
                 for (int i = in.readInt(); i > 0; i--) {
                     RuleCandidate rc = CandidateSerialization.RuleCandidateSerializer.INSTANCE.deserialize(in);
-                    if (own.contains(KeyGroupRangeAssignment.assignToKeyGroup(rc.routeKey, keyGroups))) {
+                    if (owned.test(rc.routeKey)) {
                         add(rc);
                     }
                 }
-            }
+            });
         }
     }
 

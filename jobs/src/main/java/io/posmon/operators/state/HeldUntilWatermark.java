@@ -2,7 +2,14 @@ package io.posmon.operators.state;
 
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.apache.flink.api.common.TaskInfo;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.runtime.state.KeyGroupRange;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.operators.InternalTimeServiceManager;
 import org.apache.flink.streaming.api.watermark.Watermark;
 
@@ -14,9 +21,16 @@ import org.apache.flink.streaming.api.watermark.Watermark;
  *
  * <p>When the watermark passes, each time's work is taken in time order, and before it the
  * operator's timers due by then fire: each key's timers and held work keep their order, as they
- * would as timers of one queue. What is held is the operator's to checkpoint ({@link #entries}).
+ * would as timers of one queue. What is held is the operator's to checkpoint ({@link #entries}), as
+ * one blob per subtask in union operator state, read back with {@link #readOwn}.
  */
 public final class HeldUntilWatermark<V> {
+
+    /** Reads one subtask's blob, keeping the entries whose key {@code owned} accepts. */
+    @FunctionalInterface
+    public interface BlobReader {
+        void read(DataInputView in, Predicate<Object> owned) throws Exception;
+    }
 
     /** Takes one time's work; the current key is the taker's to set. */
     @FunctionalInterface
@@ -71,5 +85,20 @@ public final class HeldUntilWatermark<V> {
     /** Everything held, earliest first: for the operator's checkpoint. */
     public Iterable<Map.Entry<Long, V>> entries() {
         return byTime.entrySet();
+    }
+
+    /**
+     * At restore: every blob of the union state (one per subtask at the checkpoint), each read with
+     * a test of whether a key belongs to this subtask's key groups, so that a change of parallelism
+     * keeps every entry, on the subtask that now owns its key.
+     */
+    public static void readOwn(ListState<byte[]> stored, TaskInfo task, BlobReader reader) throws Exception {
+        int keyGroups = task.getMaxNumberOfParallelSubtasks();
+        KeyGroupRange own = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
+                keyGroups, task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask());
+        Predicate<Object> owned = key -> own.contains(KeyGroupRangeAssignment.assignToKeyGroup(key, keyGroups));
+        for (byte[] blob : stored.get()) {
+            reader.read(new DataInputDeserializer(blob), owned);
+        }
     }
 }
