@@ -12,7 +12,6 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -81,14 +80,12 @@ public final class ContributionOperator extends StateCachingOperators.Keyed<Stri
                 new ListStateDescriptor<>("scheduled-emissions", BytePrimitiveArraySerializer.INSTANCE));
         if (context.isRestored()) {
             HeldUntilWatermark.readOwn(stored, getRuntimeContext().getTaskInfo(), (in, owned) -> {
-                for (int i = in.readInt(); i > 0; i--) {
-                    String key = StringSerializer.INSTANCE.deserialize(in);
-                    long at = in.readLong();
-                    if (owned.test(key)) {
-                        // Not in latestDue, which does not say a minute from a closing: an event in a minute
-                        // already scheduled schedules it again, and the second emission emits nothing.
-                        add(key, at);
-                    }
+                String key = StringSerializer.INSTANCE.deserialize(in);
+                long at = in.readLong();
+                if (owned.test(key)) {
+                    // Not in latestDue, which does not say a minute from a closing: an event in a minute
+                    // already scheduled schedules it again, and the second emission emits nothing.
+                    add(key, at);
                 }
             });
         }
@@ -167,15 +164,14 @@ public final class ContributionOperator extends StateCachingOperators.Keyed<Stri
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        DataOutputSerializer out = new DataOutputSerializer(16 + scheduled * 24);
-        out.writeInt(scheduled);
-        for (Map.Entry<Long, List<String>> due : byTime.entries()) {
-            for (String key : due.getValue()) {
-                StringSerializer.INSTANCE.serialize(key, out);
-                out.writeLong(due.getKey());
+        HeldUntilWatermark.store(stored, scheduled, 24, out -> {
+            for (Map.Entry<Long, List<String>> due : byTime.entries()) {
+                for (String key : due.getValue()) {
+                    StringSerializer.INSTANCE.serialize(key, out);
+                    out.writeLong(due.getKey());
+                }
             }
-        }
-        stored.update(List.of(out.getCopyOfBuffer()));
+        });
     }
 
     /**

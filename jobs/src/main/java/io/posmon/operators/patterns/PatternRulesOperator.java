@@ -13,7 +13,6 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -69,11 +68,9 @@ public final class PatternRulesOperator
                 new ListStateDescriptor<>("candidates-waiting-for-watermark", BytePrimitiveArraySerializer.INSTANCE));
         if (context.isRestored()) {
             HeldUntilWatermark.readOwn(stored, getRuntimeContext().getTaskInfo(), (in, owned) -> {
-                for (int i = in.readInt(); i > 0; i--) {
-                    RuleCandidate rc = CandidateSerialization.RuleCandidateSerializer.INSTANCE.deserialize(in);
-                    if (owned.test(rc.routeKey)) {
-                        add(rc);
-                    }
+                RuleCandidate rc = CandidateSerialization.RuleCandidateSerializer.INSTANCE.deserialize(in);
+                if (owned.test(rc.routeKey)) {
+                    add(rc);
                 }
             });
         }
@@ -130,16 +127,15 @@ public final class PatternRulesOperator
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        DataOutputSerializer out = new DataOutputSerializer(16 + buffered * 200);
-        out.writeInt(buffered);
-        for (Map.Entry<Long, Map<String, List<RuleCandidate>>> atTime : byTime.entries()) {
-            for (List<RuleCandidate> ofKey : atTime.getValue().values()) {
-                for (RuleCandidate rc : ofKey) {
-                    CandidateSerialization.RuleCandidateSerializer.INSTANCE.serialize(rc, out);
+        HeldUntilWatermark.store(stored, buffered, 200, out -> {
+            for (Map.Entry<Long, Map<String, List<RuleCandidate>>> atTime : byTime.entries()) {
+                for (List<RuleCandidate> ofKey : atTime.getValue().values()) {
+                    for (RuleCandidate rc : ofKey) {
+                        CandidateSerialization.RuleCandidateSerializer.INSTANCE.serialize(rc, out);
+                    }
                 }
             }
-        }
-        stored.update(List.of(out.getCopyOfBuffer()));
+        });
     }
 
     /** The function's view of the time being taken; alerts are timestamped with it, as a timer's are. */

@@ -1,5 +1,6 @@
 package io.posmon.operators.state;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
@@ -8,6 +9,8 @@ import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.operators.InternalTimeServiceManager;
@@ -26,10 +29,16 @@ import org.apache.flink.streaming.api.watermark.Watermark;
  */
 public final class HeldUntilWatermark<V> {
 
-    /** Reads one subtask's blob, keeping the entries whose key {@code owned} accepts. */
+    /** Reads one entry of a stored blob, keeping it if {@code owned} accepts its key. */
     @FunctionalInterface
-    public interface BlobReader {
+    public interface EntryReader {
         void read(DataInputView in, Predicate<Object> owned) throws Exception;
+    }
+
+    /** Writes every entry of this subtask's blob. */
+    @FunctionalInterface
+    public interface EntriesWriter {
+        void write(DataOutputView out) throws Exception;
     }
 
     /** Takes one time's work; the current key is the taker's to set. */
@@ -88,17 +97,33 @@ public final class HeldUntilWatermark<V> {
     }
 
     /**
-     * At restore: every blob of the union state (one per subtask at the checkpoint), each read with
-     * a test of whether a key belongs to this subtask's key groups, so that a change of parallelism
-     * keeps every entry, on the subtask that now owns its key.
+     * At a checkpoint: this subtask's held work as its one blob of the union state, the number of
+     * entries, then the entries.
+     *
+     * @param bytesEach about how many bytes an entry takes, to size the buffer once
      */
-    public static void readOwn(ListState<byte[]> stored, TaskInfo task, BlobReader reader) throws Exception {
+    public static void store(ListState<byte[]> stored, int entries, int bytesEach, EntriesWriter writer) throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(16 + entries * bytesEach);
+        out.writeInt(entries);
+        writer.write(out);
+        stored.update(List.of(out.getCopyOfBuffer()));
+    }
+
+    /**
+     * At restore: every entry of every blob of the union state (one blob per subtask at the
+     * checkpoint), each read with a test of whether a key belongs to this subtask's key groups, so
+     * that a change of parallelism keeps every entry, on the subtask that now owns its key.
+     */
+    public static void readOwn(ListState<byte[]> stored, TaskInfo task, EntryReader reader) throws Exception {
         int keyGroups = task.getMaxNumberOfParallelSubtasks();
         KeyGroupRange own = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
                 keyGroups, task.getNumberOfParallelSubtasks(), task.getIndexOfThisSubtask());
         Predicate<Object> owned = key -> own.contains(KeyGroupRangeAssignment.assignToKeyGroup(key, keyGroups));
         for (byte[] blob : stored.get()) {
-            reader.read(new DataInputDeserializer(blob), owned);
+            DataInputDeserializer in = new DataInputDeserializer(blob);
+            for (int i = in.readInt(); i > 0; i--) {
+                reader.read(in, owned);
+            }
         }
     }
 }
