@@ -45,8 +45,11 @@ public final class PatternRulesOperator
     private static final long serialVersionUID = 1L;
 
     private final PatternRulesFunction function;
-    /** Candidates by event time, and within a time by key in arrival order. */
-    private transient HeldUntilWatermark<Map<String, List<RuleCandidate>>> byTime;
+    /**
+     * Candidates by event time, in arrival order; grouped by key only when taken, and only where a
+     * time has more than one (most times have one candidate: a map per time was garbage per candidate).
+     */
+    private transient HeldUntilWatermark<List<RuleCandidate>> byTime;
     /** Candidates in {@link #byTime}. */
     private transient int buffered;
     private transient ListState<byte[]> stored;
@@ -95,8 +98,7 @@ public final class PatternRulesOperator
     }
 
     private void add(RuleCandidate rc) {
-        byTime.at(rc.candidate.transaction.eventTime, LinkedHashMap::new)
-                .computeIfAbsent(rc.routeKey, k -> new ArrayList<>(1)).add(rc);
+        byTime.at(rc.candidate.transaction.eventTime, () -> new ArrayList<>(1)).add(rc);
         buffered++;
     }
 
@@ -110,13 +112,19 @@ public final class PatternRulesOperator
         watermark = mark.getTimestamp();
         if (byTime.anyDueBy(watermark)) {
             // The timers due by each time first, so that each key's window ends and candidates run in time order.
-            byTime.takeUpTo(watermark, getTimeServiceManager().orElseThrow(), (time, keys) -> {
+            byTime.takeUpTo(watermark, getTimeServiceManager().orElseThrow(), (time, candidates) -> {
                 due.at(time);
-                for (Map.Entry<String, List<RuleCandidate>> key : keys.entrySet()) {
-                    buffered -= key.getValue().size();
-                    setCurrentKey(key.getKey());
-                    function.processDue(time, key.getValue(), due, due.alerts);
-                    cache().writeBehind();
+                buffered -= candidates.size();
+                if (candidates.size() == 1) {
+                    take(time, candidates.get(0).routeKey, candidates);
+                    return;
+                }
+                Map<String, List<RuleCandidate>> byKey = new LinkedHashMap<>();
+                for (RuleCandidate rc : candidates) {
+                    byKey.computeIfAbsent(rc.routeKey, k -> new ArrayList<>(1)).add(rc);
+                }
+                for (Map.Entry<String, List<RuleCandidate>> key : byKey.entrySet()) {
+                    take(time, key.getKey(), key.getValue());
                 }
             });
         }
@@ -124,15 +132,20 @@ public final class PatternRulesOperator
         byTime.timersReached(watermark);
     }
 
+    /** One key's candidates of one time, in arrival order. */
+    private void take(long time, String key, List<RuleCandidate> candidates) throws Exception {
+        setCurrentKey(key);
+        function.processDue(time, candidates, due, due.alerts);
+        cache().writeBehind();
+    }
+
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         HeldUntilWatermark.store(stored, buffered, 200, out -> {
-            for (Map.Entry<Long, Map<String, List<RuleCandidate>>> atTime : byTime.entries()) {
-                for (List<RuleCandidate> ofKey : atTime.getValue().values()) {
-                    for (RuleCandidate rc : ofKey) {
-                        CandidateSerialization.RuleCandidateSerializer.INSTANCE.serialize(rc, out);
-                    }
+            for (Map.Entry<Long, List<RuleCandidate>> atTime : byTime.entries()) {
+                for (RuleCandidate rc : atTime.getValue()) {
+                    CandidateSerialization.RuleCandidateSerializer.INSTANCE.serialize(rc, out);
                 }
             }
         });
