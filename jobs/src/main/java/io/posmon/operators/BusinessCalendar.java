@@ -64,9 +64,28 @@ public final class BusinessCalendar implements Serializable {
                 .toString().replace('T', ' ');
     }
 
+    /**
+     * First instants of recent business days, by day modulo their number: the contribution operators
+     * ask for a day's start at every event and emission (its closing time), and the zone's rules
+     * search their transitions at each call.
+     */
+    private transient int[] startDays;
+    private transient long[] starts;
+    private static final int REMEMBERED_DAYS = 64;
+
     /** First instant of a business day. */
     public long dayStart(int businessDay) {
-        return LocalDate.ofEpochDay(businessDay).atStartOfDay(zone()).toInstant().toEpochMilli();
+        if (starts == null) {
+            startDays = new int[REMEMBERED_DAYS];
+            starts = new long[REMEMBERED_DAYS];
+            java.util.Arrays.fill(startDays, Integer.MIN_VALUE);
+        }
+        int slot = Math.floorMod(businessDay, REMEMBERED_DAYS);
+        if (startDays[slot] != businessDay) {
+            starts[slot] = LocalDate.ofEpochDay(businessDay).atStartOfDay(zone()).toInstant().toEpochMilli();
+            startDays[slot] = businessDay;
+        }
+        return starts[slot];
     }
 
     /** First instant of the local clock hour that contains the instant. */

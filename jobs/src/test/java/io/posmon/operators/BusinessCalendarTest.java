@@ -94,4 +94,21 @@ class BusinessCalendarTest {
             }
         }
     }
+
+    /** Day starts are remembered by day: days that share a place, in any order, each get their own start. */
+    @Test
+    void rememberedDayStartsAreTheZonesForEveryDay() {
+        java.util.Random random = new java.util.Random(7);
+        for (String id : new String[] {"Asia/Shanghai", "Europe/Berlin", "America/New_York"}) {
+            ZoneId zone = ZoneId.of(id);
+            BusinessCalendar calendar = new BusinessCalendar(zone);
+            int first = day("1987-01-01");
+            for (int i = 0; i < 5_000; i++) {
+                // Days 64 apart (the same place) and nearby days, around the zones' changes of offset.
+                int d = first + random.nextInt(20) * 64 + random.nextInt(3) + (random.nextBoolean() ? 0 : 14_500);
+                assertThat(calendar.dayStart(d)).as("%s %s", id, LocalDate.ofEpochDay(d))
+                        .isEqualTo(LocalDate.ofEpochDay(d).atStartOfDay(zone).toInstant().toEpochMilli());
+            }
+        }
+    }
 }

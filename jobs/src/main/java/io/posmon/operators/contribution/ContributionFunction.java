@@ -49,8 +49,9 @@ import org.apache.flink.util.OutputTag;
  * <p>Under {@link ContributionOperator} the re-emissions and the periods' closings are scheduled by
  * the operator, one entry per key and minute or period, instead of a Flink timer each; under Flink's
  * own operator (the test harnesses, a job built before the schedule) they are timers. Both emit the
- * same records: see {@link EmissionSchedule}. The monthly tier evaluation stays a timer: it is
- * registered again at every emission, and Flink's timers are one per key and time.
+ * same records: see {@link EmissionSchedule}. The monthly tier evaluation is scheduled there too
+ * (asked for again at every emission, it is kept once per key and time, as Flink keeps timers);
+ * holdings that arrive before the first watermark still ask for a timer.
  */
 public class ContributionFunction extends KeyedProcessFunction<String, SpendEvent, CustomerContribution>
         implements io.posmon.operators.state.StateCachingOperators.CachesKeyedState {
@@ -86,7 +87,7 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
     private transient ValueState<SubjectState> subject;
     private transient Counter late;
     private transient Counter unmatchedUndo;
-    /** The operator's schedule of re-emissions and closings; null under an operator without one (then timers). */
+    /** The operator's schedule of re-emissions, closings and tier evaluations; null under an operator without one (then timers). */
     private transient EmissionSchedule schedule;
     /** A timer's context and collector as an {@link Emission}, reused for every timer. */
     private transient TimerEmission timerEmission;
@@ -110,6 +111,12 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
          */
         void closeCurrentKeyAt(long time);
 
+        /**
+         * Evaluates the current key's tiers (and emits what changed) when the watermark passes
+         * {@code time}; asked for again with the same time, it is scheduled once, as a timer would be.
+         */
+        void evaluateCurrentKeyAt(long time);
+
         /** The watermark the operator is processing (firing timers and scheduled emissions for). */
         long watermark();
     }
@@ -121,7 +128,8 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         /** The watermark whose advance fires this emission. */
         long watermark();
 
-        void registerTimer(long time);
+        /** The next tier evaluation of the key: a timer, or in the operator's schedule. */
+        void evaluateAt(long time);
 
         void record(CustomerContribution record);
 
@@ -265,7 +273,8 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         if (watermark == Long.MIN_VALUE) {
             ctx.timerService().registerEventTimeTimer(AT_FIRST_WATERMARK);
         } else if (watermark != Long.MAX_VALUE) {
-            scheduleEvaluation(s, watermark, ctx.timerService()::registerEventTimeTimer);
+            scheduleEvaluation(s, watermark, schedule != null ? schedule::evaluateCurrentKeyAt
+                    : ctx.timerService()::registerEventTimeTimer);
         }
         subject.update(s);
     }
@@ -388,8 +397,12 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         }
 
         @Override
-        public void registerTimer(long time) {
-            ctx.timerService().registerEventTimeTimer(time);
+        public void evaluateAt(long time) {
+            if (schedule != null) {
+                schedule.evaluateCurrentKeyAt(time);
+            } else {
+                ctx.timerService().registerEventTimeTimer(time);
+            }
         }
 
         @Override
@@ -412,7 +425,7 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         long watermark = ctx.watermark();
         if (timestamp == AT_FIRST_WATERMARK) {
             if (watermark != Long.MAX_VALUE) {
-                scheduleEvaluation(s, watermark, ctx::registerTimer);
+                scheduleEvaluation(s, watermark, ctx::evaluateAt);
                 subject.update(s);
                 return;
             }
@@ -508,7 +521,7 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         // the end of a bounded input (watermark at the end of time): each timer would fire at once.
         if (customers() && config.tiers() != null && (s.tier != Tier.NOT_RATED || !monthMap.isEmpty() || !s.products.isEmpty())
                 && watermark != Long.MAX_VALUE) {
-            ctx.registerTimer(monthEnd(Math.max(latestClosed + 1, s.lastEvaluatedMonth + 1))
+            ctx.evaluateAt(monthEnd(Math.max(latestClosed + 1, s.lastEvaluatedMonth + 1))
                     + config.allowedLatenessMillis());
         }
         subject.update(s);

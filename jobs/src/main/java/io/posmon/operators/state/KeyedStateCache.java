@@ -202,6 +202,7 @@ public final class KeyedStateCache implements KeyedStateStore {
             flush(last);
             dirty.clear();
             dirtyAgain.clear();
+            last.left = true;
             entries.clear();
             last = null;
         }
@@ -295,6 +296,7 @@ public final class KeyedStateCache implements KeyedStateStore {
         // An iterator of a map state still open (misused) must not mark a forgotten key changed again.
         for (Entry e : entries.values()) {
             e.forgotten = true;
+            e.left = true;
         }
         entries.clear();
         dirty.clear();
@@ -312,6 +314,34 @@ public final class KeyedStateCache implements KeyedStateStore {
         if (e.changedIn != null) {
             e.changedIn.remove(e);
         }
+    }
+
+    /**
+     * The current key's entry, for an operator that comes back to the key later (a scheduled
+     * emission) without looking it up among the cached keys again: see {@link #resume}.
+     */
+    public Entry currentEntry() throws Exception {
+        return current();
+    }
+
+    /**
+     * Makes {@code entry} the cache's current entry, without a lookup, when the operator has just
+     * set its key as the current key again and the entry is still cached; the entry keeps its place
+     * in the eviction order. An entry that has left the cache is not used: the next state access
+     * looks the key up (and reads it from the backend if it is not cached any more).
+     *
+     * @return whether the entry was still cached
+     */
+    public boolean resume(Entry entry) {
+        if (entry.left) {
+            return false;
+        }
+        Object key = keys == null ? CALL : keys.getCurrentKey();
+        if (entry.key != key && !entry.key.equals(key)) {
+            throw new IllegalStateException("resumed the entry of " + entry.key + " while the current key is " + key);
+        }
+        last = entry;
+        return true;
     }
 
     /** The current key's entry, created (and another key evicted) on its first use. */
@@ -340,6 +370,7 @@ public final class KeyedStateCache implements KeyedStateStore {
         Iterator<Entry> it = entries.values().iterator();
         Entry eldest = it.next();
         it.remove();
+        eldest.left = true;
         if (eldest.changedIn != null) {
             keys.setCurrentKey(eldest.key);
             try {
@@ -484,21 +515,35 @@ public final class KeyedStateCache implements KeyedStateStore {
         }
     }
 
-    /** One key's cached states, by the index of each state; equal only to itself. */
-    private static final class Entry {
-        final Object key;
-        Object[] cells;
+    /**
+     * One key's cached states, by the index of each state; equal only to itself. An operator may keep
+     * one to come back to its key ({@link #resume}), and its own notes on the key in {@link #tag}.
+     */
+    public static final class Entry {
+        private final Object key;
+        private Object[] cells;
         /** The list of changed keys this key is in, null while it has nothing to write. */
-        ChangedKeys changedIn;
-        Entry previousChanged;
-        Entry nextChanged;
-        int writtenEarlyIn;
+        private ChangedKeys changedIn;
+        private Entry previousChanged;
+        private Entry nextChanged;
+        private int writtenEarlyIn;
         /** Dropped by {@link #forgetAll()}: never written again. */
-        boolean forgotten;
+        private boolean forgotten;
+        /** No longer in the cache (evicted, forgotten, or at the end of a call): the key's states are looked up again. */
+        private boolean left;
+        /**
+         * The operator's own notes on the key (what it has scheduled for it), kept for as long as the
+         * key stays cached and lost with the entry: an operator must not need them to be correct.
+         */
+        public Object tag;
 
-        Entry(Object key, int states) {
+        private Entry(Object key, int states) {
             this.key = key;
             this.cells = new Object[Math.max(states, 1)];
+        }
+
+        public Object key() {
+            return key;
         }
     }
 

@@ -72,6 +72,42 @@ class ContributionOperatorTest {
         assertThat(scheduled.late).isEqualTo(timers.late);
     }
 
+    /**
+     * Customers who stop spending are still evaluated every month end, so that their tiers fall at
+     * the downgrade months (June and December): those evaluations are all the schedule has for them,
+     * with no minute or period of theirs at the same time. Holdings change in the quiet months too.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {31, 32, 33})
+    void quietCustomersAreEvaluatedEveryMonthAsWithTimers(long seed) throws Exception {
+        List<Step> input = new ArrayList<>(scenario(seed, true, "2026-02-20T00:00"));
+        input.remove(input.size() - 1); // the end of time comes after the quiet months
+        Random random = new Random(seed);
+        long watermark = Tx.local("2026-02-21T00:00").toEpochMilli();
+        long quietEnd = Tx.local("2027-01-15T00:00").toEpochMilli();
+        while (watermark < quietEnd) {
+            if (random.nextInt(40) == 0) {
+                String subject = "C" + random.nextInt(6);
+                input.add(new Step(SpendEvent.holdings(CustomerHoldings.newBuilder().setCustomerId(subject)
+                        .setProducts(random.nextBoolean() ? List.of("GOLD_CREDIT_CARD") : List.of())
+                        .setUpdatedAt(null).build()), Long.MIN_VALUE));
+            }
+            watermark += Duration.ofHours(1 + random.nextInt(48)).toMillis();
+            input.add(new Step(null, watermark));
+        }
+        input.add(new Step(null, Long.MAX_VALUE));
+
+        Outputs timers = run(input, timerOperator(true), SpendEvent::customerId);
+        Outputs scheduled = run(input, scheduledOperator(true), SpendEvent::customerId);
+
+        assertThat(timers.tierChanges.values().stream().flatMap(List::stream)
+                .filter(c -> c.getDirection() == io.posmon.schema.TierDirection.DOWNGRADE)
+                .filter(c -> c.getEvaluatedMonth().compareTo("2026-06") >= 0))
+                .as("tiers fall in the quiet months").isNotEmpty();
+        assertSameSequences(scheduled.records, timers.records);
+        assertSameSequences(scheduled.tierChanges, timers.tierChanges);
+    }
+
     /** Keys scheduled when a checkpoint is taken are emitted after a restore, on one subtask or on two. */
     @ParameterizedTest
     @ValueSource(ints = {1, 2})
@@ -168,11 +204,16 @@ class ContributionOperatorTest {
      * and beyond the allowed lateness, and watermarks at irregular points, the last at the end of time.
      */
     private static List<Step> scenario(long seed, boolean customers) {
+        return scenario(seed, customers, "2026-04-10T00:00");
+    }
+
+    /** The same, with its events up to {@code endLocal} (Shanghai time). */
+    private static List<Step> scenario(long seed, boolean customers, String endLocal) {
         Random random = new Random(seed);
         List<Step> steps = new ArrayList<>();
         List<PosTransaction> sales = new ArrayList<>();
         long clock = Tx.local("2026-01-27T22:00").toEpochMilli();
-        long end = Tx.local("2026-04-10T00:00").toEpochMilli();
+        long end = Tx.local(endLocal).toEpochMilli();
         long watermark = Long.MIN_VALUE;
         int n = 0;
         while (clock < end) {

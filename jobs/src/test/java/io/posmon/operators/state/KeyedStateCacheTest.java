@@ -491,4 +491,58 @@ class KeyedStateCacheTest {
             assertThat(h.extractOutputValues()).containsExactly("k1 a=false", "k1 b=true", "k1 x=true");
         }
     }
+
+    /** "key:add:n" adds n to the key's counter (through update); the function keeps each key's cache entry. */
+    static final class KeptEntries extends CachingFunction {
+        final Map<String, KeyedStateCache.Entry> kept = new java.util.HashMap<>();
+        transient org.apache.flink.api.common.state.ValueState<Long> counter;
+
+        @Override
+        public void open(OpenContext openContext) {
+            store = new KeyedStateCache(getRuntimeContext(), Set.of(), Set.of(), new KeyedStateCache.Limits(2, 0), CLOCK::get);
+            counter = store.getState(new org.apache.flink.api.common.state.ValueStateDescriptor<>("counter", Types.LONG));
+        }
+
+        @Override
+        public void processElement(String command, Context ctx, Collector<String> out) throws Exception {
+            Long n = counter.value();
+            counter.update((n == null ? 0 : n) + Long.parseLong(command.split(":")[2]));
+            kept.put(ctx.getCurrentKey(), store.currentEntry());
+        }
+    }
+
+    /**
+     * An operator coming back to a key with the entry it kept (a scheduled emission) uses it while
+     * the key is cached, and not once the key has left the cache: its states are then read again.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"hashmap", "rocksdb"})
+    void aKeptEntryIsResumedWhileCachedAndNotOnceItHasLeft(String backendName) throws Exception {
+        KeySelector<String, String> key = s -> s.substring(0, s.indexOf(':'));
+        KeptEntries function = new KeptEntries();
+        var operator = new StateCachingOperators.Keyed<>(function);
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(operator, key, Types.STRING)) {
+            h.setStateBackend(backend(backendName));
+            h.open();
+            h.processElement("a:add:1", 1);
+            h.processElement("b:add:2", 1);
+            KeyedStateCache.Entry a = function.kept.get("a");
+            assertThat(a.key()).isEqualTo("a");
+
+            operator.setCurrentKey("a");
+            assertThat(function.store.resume(a)).as("a is cached").isTrue();
+            assertThat(function.counter.value()).isEqualTo(1L);
+            function.counter.update(10L);
+            assertThat(function.store.currentEntry()).isSameAs(a);
+            operator.setCurrentKey("b");
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> function.store.resume(a)))
+                    .as("an entry is resumed only for its own key").isInstanceOf(IllegalStateException.class);
+
+            h.processElement("c:add:3", 1); // room for two keys: a, used longest ago, leaves (written back)
+            operator.setCurrentKey("a");
+            assertThat(function.store.resume(a)).as("a has left the cache").isFalse();
+            assertThat(function.counter.value()).as("read again from the backend").isEqualTo(10L);
+            assertThat(function.store.currentEntry()).isNotSameAs(a);
+        }
+    }
 }
