@@ -202,7 +202,7 @@ public final class KeyedStateCache implements KeyedStateStore {
             flush(last);
             dirty.clear();
             dirtyAgain.clear();
-            last.left = true;
+            leave(last);
             entries.clear();
             last = null;
         }
@@ -296,7 +296,7 @@ public final class KeyedStateCache implements KeyedStateStore {
         // An iterator of a map state still open (misused) must not mark a forgotten key changed again.
         for (Entry e : entries.values()) {
             e.forgotten = true;
-            e.left = true;
+            leave(e);
         }
         entries.clear();
         dirty.clear();
@@ -370,7 +370,6 @@ public final class KeyedStateCache implements KeyedStateStore {
         Iterator<Entry> it = entries.values().iterator();
         Entry eldest = it.next();
         it.remove();
-        eldest.left = true;
         if (eldest.changedIn != null) {
             keys.setCurrentKey(eldest.key);
             try {
@@ -379,6 +378,19 @@ public final class KeyedStateCache implements KeyedStateStore {
                 keys.setCurrentKey(current);
             }
         }
+        leave(eldest);
+    }
+
+    private static final Object[] NO_CELLS = new Object[0];
+
+    /**
+     * The entry is no longer the key's place in the cache. Its state objects are let go: an operator
+     * may keep the entry (a schedule, up to a month ahead for a period's closing), and must not keep
+     * the key's state alive with it.
+     */
+    private static void leave(Entry e) {
+        e.left = true;
+        e.cells = NO_CELLS;
     }
 
     private <S extends Cached> S register(StateDescriptor<?, ?> d, S state) {
