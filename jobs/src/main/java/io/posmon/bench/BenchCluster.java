@@ -1,5 +1,6 @@
 package io.posmon.bench;
 
+import io.posmon.metrics.InJvmMetrics;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
@@ -43,6 +44,8 @@ final class BenchCluster implements AutoCloseable {
         Configuration conf = new Configuration();
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, org.apache.flink.configuration.MemorySize.parse(managedMemory));
+        // The tasks' busy, back-pressured and idle times are read from Flink's own gauges.
+        InJvmMetrics.enable(conf);
         cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf).setNumTaskManagers(1).setNumSlotsPerTaskManager(slots).build());
         cluster.start();
@@ -54,10 +57,12 @@ final class BenchCluster implements AutoCloseable {
      * @param cpuSeconds the CPU time of all the JVM's threads during the run (broker and cluster
      *                   included): unlike the wall time, it does not count time the machine's
      *                   host gave to others, so it compares runs better than events/s does
+     * @param taskTimes  each task's busy, back-pressured and idle time, as Flink counts them
      */
     record Finished(long netRuntimeMillis, long peakHeapBytes, int checkpoints, long checkpointMedianMillis,
                     long checkpointMaxMillis, long stateBytes, long largestOperatorStateBytes, String largestOperator,
-                    Map<String, Double> cpuPercentOfOneCore, double cpuSeconds, GcPauses collections) {
+                    Map<String, Double> cpuPercentOfOneCore, double cpuSeconds, GcPauses collections,
+                    Map<String, TaskTimes.Split> taskTimes) {
     }
 
     /** Submits the job built in {@code env} and returns when it has ended. */
@@ -68,7 +73,7 @@ final class BenchCluster implements AutoCloseable {
         GcPauses gcBefore = GcPauses.now();
         JobID id = submit(env, name);
         ThreadCpu cpu = new ThreadCpu(500);
-        try (HeapSampler heap = new HeapSampler(); cpu) {
+        try (HeapSampler heap = new HeapSampler(); cpu; TaskTimes tasks = new TaskTimes(id, 100)) {
             JobResult result = cluster.requestJobResult(id).get();
             if (!result.isSuccess()) {
                 throw new IllegalStateException(name + " failed",
@@ -77,7 +82,7 @@ final class BenchCluster implements AutoCloseable {
             cpu.close();
             GcPauses collections = GcPauses.now().since(gcBefore);
             return figures(result.getNetRuntime(), heap.peak(), cluster.getArchivedExecutionGraph(id).get(),
-                    cpu.percentOfOneCore(), cpu.cpuSeconds(), collections);
+                    cpu.percentOfOneCore(), cpu.cpuSeconds(), collections, tasks.byTask());
         }
     }
 
@@ -102,7 +107,8 @@ final class BenchCluster implements AutoCloseable {
     }
 
     private static Finished figures(long netRuntime, long peakHeap, ArchivedExecutionGraph graph,
-                                    Map<String, Double> cpu, double cpuSeconds, GcPauses collections) {
+                                    Map<String, Double> cpu, double cpuSeconds, GcPauses collections,
+                                    Map<String, TaskTimes.Split> taskTimes) {
         CheckpointStatsSnapshot stats = graph.getCheckpointStatsSnapshot();
         var durations = stats.getSummaryStats().getEndToEndDurationStats();
         CompletedCheckpointStats latest = stats.getHistory().getLatestCompletedCheckpoint();
@@ -122,7 +128,7 @@ final class BenchCluster implements AutoCloseable {
         int completed = (int) stats.getCounts().getNumberOfCompletedCheckpoints();
         return new Finished(netRuntime, peakHeap, completed,
                 completed == 0 ? 0 : (long) durations.getQuantile(0.5), completed == 0 ? 0 : durations.getMaximum(),
-                state, largest, largestName, cpu, cpuSeconds, collections);
+                state, largest, largestName, cpu, cpuSeconds, collections, taskTimes);
     }
 
     @Override

@@ -80,6 +80,11 @@ final class BenchReport {
                     + "native ones too, from /proc; both subtasks of an operator together):\n\n");
             byLabel.forEach((label, runs) -> md.append("- ").append(label).append(": ")
                     .append(ThreadCpu.summary(runs.get(runs.size() - 1).figures().cpuPercentOfOneCore(), 8)).append("\n"));
+            md.append("\nWhere each task's time went in the last run of each variant, as Flink counts it (busy: processing; "
+                    + "back-pressured: waiting for room towards the next task; idle: waiting for input; both subtasks together; "
+                    + "busy includes time the thread was ready but had no core):\n\n");
+            byLabel.forEach((label, runs) -> md.append("- ").append(label).append(": ")
+                    .append(TaskTimes.summary(runs.get(runs.size() - 1).figures().taskTimes())).append("\n"));
             md.append("\nGarbage collections during each measured run (count and time, per collector, as the JVM reports them):\n\n");
             byLabel.forEach((label, runs) -> md.append("- ").append(label).append(": ").append(String.join("; ",
                     runs.stream().map(r -> r.figures().collections().text()).toList())).append("\n"));

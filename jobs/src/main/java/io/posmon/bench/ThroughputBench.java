@@ -86,6 +86,7 @@ final class ThroughputBench {
                 out.printf("  %-48s run %d/%d: %,10.0f events/s, %s CPU per event  (%.1f s, %d checkpoints; GC: %s)%n", r.label(),
                         rep, repetitions, r.eventsPerSecond(), r.cpuPerEventText(), r.figures().netRuntimeMillis() / 1000.0,
                         r.figures().checkpoints(), r.figures().collections().text());
+                out.printf("    tasks: %s%n", TaskTimes.summary(r.figures().taskTimes()));
                 all.add(r);
             }
         }

@@ -89,8 +89,7 @@ public final class Demo {
             Configuration conf = FlinkSetup.configuration(s);
             conf.set(RestOptions.PORT, port);
             // The same figures a deployment sends to Prometheus, kept in this JVM for the console.
-            conf.set(org.apache.flink.configuration.ConfigOptions.key("metrics.reporter.in-jvm.factory.class")
-                    .stringType().noDefaultValue(), InJvmMetrics.class.getName());
+            InJvmMetrics.enable(conf);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
             job.build(env);
             JobClient client = env.executeAsync("posmon (demo)");

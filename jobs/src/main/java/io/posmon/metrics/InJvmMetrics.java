@@ -23,6 +23,12 @@ public final class InJvmMetrics implements MetricReporterFactory {
 
     private static final Map<Metric, Registered> METRICS = new ConcurrentHashMap<>();
 
+    /** Makes a MiniCluster started with {@code conf} report its metrics to this JVM's registry. */
+    public static void enable(org.apache.flink.configuration.Configuration conf) {
+        conf.set(org.apache.flink.configuration.ConfigOptions.key("metrics.reporter.in-jvm.factory.class")
+                .stringType().noDefaultValue(), InJvmMetrics.class.getName());
+    }
+
     /** The metrics registered now, by every job of every MiniCluster in this JVM. */
     public static Iterable<Registered> all() {
         return METRICS.values();
