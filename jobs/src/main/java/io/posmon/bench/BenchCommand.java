@@ -118,6 +118,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--incremental-checkpoints", negatable = true, defaultValue = "true", fallbackValue = "true", description = "RocksDB incremental checkpoints in every run (as `posmon run --[no-]incremental-checkpoints`). Default: ${DEFAULT-VALUE}")
     boolean incrementalCheckpoints = true;
 
+    // A run of both pipelines on 1,000,000 transactions lasts 20-30 s here, so two or three checkpoints
+    // fall in it, and each costs seconds of CPU: a shorter interval shows that cost per checkpoint.
+    @Option(names = "--checkpoint-interval", converter = io.posmon.cli.DurationText.class, defaultValue = "10s", description = "Checkpoint interval of the throughput, scaling and latency runs (as `posmon run --checkpoint-interval`); the latency target is this plus 500 ms. Default: ${DEFAULT-VALUE}")
+    Duration checkpointInterval;
+
     // Every run is a new job in the same JVM and leaves its whole state caches behind as garbage; the
     // old generation fills every few runs, and the run that meets the full collection pays for the
     // runs before it. A TaskManager that runs one job for days has no such garbage.
@@ -157,14 +162,15 @@ public final class BenchCommand implements Callable<Integer> {
         Exception failure = null;
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); BenchCluster cluster = new BenchCluster(parallelism, managedMemory, collectBetweenRuns)) {
             String bootstrap = kafka.bootstrapServers();
-            BenchSettings bench = new BenchSettings(bootstrap, rulesDir, work, parallelism, stateBackend, bufferTimeout, incrementalCheckpoints);
+            BenchSettings bench = new BenchSettings(bootstrap, rulesDir, work, parallelism, stateBackend, bufferTimeout, incrementalCheckpoints,
+                    checkpointInterval);
             if (parts.contains(Part.THROUGHPUT)) {
                 Sizes sizes = new Sizes(transactions, merchants, cards, seed, firstDay);
                 BenchInput input = BenchInput.write(bootstrap, "base.", work, sizes, parallelism, zone, out);
                 out.println("throughput: " + warmUpRuns + " warm-up run(s), then " + repetitions + " repetitions of each variant");
                 ThroughputBench throughput = new ThroughputBench(cluster, bench, input, delivery, out);
                 List<ThroughputBench.Run> warmUps = throughput.warmUp(variants, warmUpRuns, rulesDir);
-                results.throughput(input, warmUps, throughput.repeat(variants, repetitions, rulesDir, null));
+                results.throughput(input, checkpointInterval, warmUps, throughput.repeat(variants, repetitions, rulesDir, null));
             }
             if (parts.contains(Part.SCALING)) {
                 // On a smaller input than the throughput runs: ten times the pattern rules cost about ten times more.
@@ -213,6 +219,9 @@ public final class BenchCommand implements Callable<Integer> {
             failure = e;
             e.printStackTrace(out);
             results.note("**The run stopped with an error; the parts after it did not run:** " + e);
+        } finally {
+            // The input's files and every run's checkpoints: tens to hundreds of MB per invocation.
+            org.apache.flink.util.FileUtils.deleteDirectoryQuietly(work.toFile());
         }
         results.note("Cluster: " + parallelism + " slots, managed memory " + managedMemory + " (RocksDB block cache and write buffers), "
                 + (incrementalCheckpoints ? "incremental" : "full") + " checkpoints, network buffer timeout " + bufferTimeout.toMillis() + " ms, watermark interval " + new JobSettings().watermarkInterval.toMillis() + " ms, object reuse on, RocksDB bloom filters on"

@@ -12,6 +12,7 @@ final class BenchReport {
     private final String machine;
     private final String command;
     private BenchInput input;
+    private java.time.Duration checkpointInterval;
     private final List<ThroughputBench.Run> warmUps = new ArrayList<>();
     private final List<ThroughputBench.Run> throughput = new ArrayList<>();
     private final List<ThroughputBench.Run> scaling = new ArrayList<>();
@@ -35,8 +36,10 @@ final class BenchReport {
         return machine;
     }
 
-    void throughput(BenchInput in, List<ThroughputBench.Run> warmUpRuns, List<ThroughputBench.Run> runs) {
+    void throughput(BenchInput in, java.time.Duration checkpoints, List<ThroughputBench.Run> warmUpRuns,
+                    List<ThroughputBench.Run> runs) {
         input = in;
+        checkpointInterval = checkpoints;
         warmUps.addAll(warmUpRuns);
         throughput.addAll(runs);
     }
@@ -62,9 +65,10 @@ final class BenchReport {
         md.append("\n");
         if (!throughput.isEmpty()) {
             md.append(String.format(Locale.ROOT, "Throughput: %,d transactions of %,d merchants (%,d with a transaction), read to the end from "
-                    + "Kafka; RocksDB, checkpoints every 10 s; median of %d runs (min-max), after %d warm-up run(s) of each, "
+                    + "Kafka; RocksDB, checkpoints every %s; median of %d runs (min-max), after %d warm-up run(s) of each, "
                     + "not counted (listed below the table).%n%n",
-                    input.transactions(), input.merchants(), input.activeMerchants(), count(throughput) / group(throughput).size(),
+                    input.transactions(), input.merchants(), input.activeMerchants(), java.math.BigDecimal.valueOf(checkpointInterval.toMillis(), 3).stripTrailingZeros().toPlainString() + " s",
+                    count(throughput) / group(throughput).size(),
                     warmUps.size() / group(throughput).size()));
             md.append(HEADER);
             Map<String, List<ThroughputBench.Run>> byLabel = group(throughput);

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /** Job settings of one benchmark run: the job as `posmon run` runs it, with topics and group of its own. */
 record BenchSettings(String bootstrap, Path rulesDir, Path workDir, int parallelism, String stateBackend,
-                     java.time.Duration bufferTimeout, boolean incrementalCheckpoints) {
+                     java.time.Duration bufferTimeout, boolean incrementalCheckpoints, java.time.Duration checkpointInterval) {
 
     /** Settings whose topics, group, profile file and checkpoints are named after {@code prefix}. */
     JobSettings forRun(String prefix) {
@@ -28,6 +28,7 @@ record BenchSettings(String bootstrap, Path rulesDir, Path workDir, int parallel
         s.stateBackend = stateBackend;
         s.bufferTimeout = bufferTimeout;
         s.incrementalCheckpoints = incrementalCheckpoints;
+        s.checkpointIntervalMillis = checkpointInterval.toMillis();
         s.checkpointDir = workDir.resolve(prefix + "checkpoints").toUri().toString();
         s.failFast = true;
         s.fromEarliest = true;

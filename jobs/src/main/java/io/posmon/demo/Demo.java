@@ -156,13 +156,7 @@ public final class Demo {
             out.println("Flink " + finalMetrics);
             return summary(!failed, console.received(), generator, s, feeder.sent());
         } finally {
-            deleteRecursively(work);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws java.io.IOException {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            org.apache.flink.util.FileUtils.deleteDirectory(work.toFile());
         }
     }
 

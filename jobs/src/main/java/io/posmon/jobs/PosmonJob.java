@@ -34,13 +34,11 @@ import io.posmon.sources.KafkaSources;
 import io.posmon.sources.ReferenceDataTime;
 import io.posmon.sources.Watermarks;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.types.Either;
@@ -335,7 +333,6 @@ public final class PosmonJob {
         return c.deadLetters();
     }
 
-    /** @param spend the merchant operator's spend events, as it emits them: partitioned by merchant */
     private ContributionStreams contributionStreams(StreamExecutionEnvironment env, DataStream<SpendEvent> spend,
                                                     DataStream<DeadLetter> dead) {
         DataStream<SpendEvent> customerEvents = spend.filter(e -> e.tx.getCustomerId() != null).name("own-cards").uid("own-cards");
@@ -352,12 +349,11 @@ public final class PosmonJob {
         KeyedStateCache.Limits cacheKeys = rules.engine().stateCacheLimits();
         SingleOutputStreamOperator<CustomerContribution> customers = contributionStage(
                 customerEvents.keyBy(SpendEvent::customerId), rules.customerContribution(), cacheKeys, "customer-contributions");
-        // The spend events leave the merchant operator already partitioned by merchant: taken as keyed
-        // as they are, the merchant contributions run in the merchant operator's thread (chained),
-        // with no serialization, network hop or second thread per transaction.
+        // Shuffled, not chained to merchant-risk though already partitioned by merchant: merchant-risk is
+        // the busiest task, and chained there the merchant contributions made no run faster on two cores
+        // (docs/performance-log.md, 2026-12-07 late night).
         SingleOutputStreamOperator<CustomerContribution> merchants = contributionStage(
-                DataStreamUtils.reinterpretAsKeyedStream(spend, e -> e.tx.getMerchantId(), Types.STRING),
-                rules.merchantContribution(), cacheKeys, "merchant-contributions");
+                spend.keyBy(e -> e.tx.getMerchantId()), rules.merchantContribution(), cacheKeys, "merchant-contributions");
         return new ContributionStreams(customers, merchants, dead);
     }
 
