@@ -89,6 +89,11 @@ final class BenchReport {
                     + "busy includes time the thread was ready but had no core):\n\n");
             byLabel.forEach((label, runs) -> md.append("- ").append(label).append(": ")
                     .append(TaskTimes.summary(runs.get(runs.size() - 1).figures().taskTimes())).append("\n"));
+            md.append("\nCheckpoints completed during each measured run, in order (each costs the keyed operators a write of "
+                    + "every key changed since the one before, and RocksDB a flush; two or three fall in a run of 20-30 s):\n\n");
+            byLabel.forEach((label, runs) -> md.append("- ").append(label).append(": ").append(String.join(", ",
+                    runs.stream().map(r -> String.format(Locale.ROOT, "%d (%,.0f events/s, %s CPU per event)",
+                            r.figures().checkpoints(), r.eventsPerSecond(), r.cpuPerEventText())).toList())).append("\n"));
             md.append("\nGarbage collections during each measured run (count and time, per collector, as the JVM reports them):\n\n");
             byLabel.forEach((label, runs) -> md.append("- ").append(label).append(": ").append(String.join("; ",
                     runs.stream().map(r -> r.figures().collections().text()).toList())).append("\n"));
