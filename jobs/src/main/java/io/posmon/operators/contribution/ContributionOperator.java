@@ -2,6 +2,7 @@ package io.posmon.operators.contribution;
 
 import io.posmon.operators.state.HeldUntilWatermark;
 import io.posmon.operators.state.KeyedStateCache;
+import io.posmon.operators.state.OwnSerializers;
 import io.posmon.operators.state.StateCachingOperators;
 import io.posmon.schema.CustomerContribution;
 import io.posmon.schema.TierChange;
@@ -227,7 +228,8 @@ public final class ContributionOperator extends StateCachingOperators.Keyed<Stri
         HeldUntilWatermark.store(stored, scheduled, 24, out -> {
             for (Map.Entry<Long, List<ScheduledKey>> due : byTime.entries()) {
                 for (ScheduledKey k : due.getValue()) {
-                    StringSerializer.INSTANCE.serialize(k.key, out);
+                    // StringSerializer's layout (read back by it below), an ASCII key in one write.
+                    OwnSerializers.writeString(k.key, out);
                     out.writeLong(due.getKey());
                 }
             }

@@ -248,12 +248,98 @@ public final class OwnSerializers {
 
     // ---- fields
 
+    /**
+     * A string in Flink's {@code StringValue} layout, which {@code StringSerializer} writes and state
+     * already holds: its length + 1 (0 for null), then each char, both as 7-bit groups. An ASCII
+     * char is one byte of itself, so an ASCII string (every identifier here) goes out as one array
+     * write of its bytes instead of a call on the output per char; other strings as Flink writes them.
+     */
     public static void writeString(String s, DataOutputView out) throws IOException {
-        StringValue.writeString(s, out); // null-safe
+        if (s == null || s.length() > ASCII_BULK_MAX) {
+            StringValue.writeString(s, out); // null-safe
+            return;
+        }
+        int n = s.length();
+        byte[] b = STRING_SCRATCH.get();
+        int pos = 0;
+        int length = n + 1;
+        while (length >= 0x80) {
+            b[pos++] = (byte) (length | 0x80);
+            length >>>= 7;
+        }
+        b[pos++] = (byte) length;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                StringValue.writeString(s, out); // nothing written yet
+                return;
+            }
+            b[pos + i] = (byte) c;
+        }
+        out.write(b, 0, pos + n);
     }
 
+    /** Longer strings go char by char: rare here, and the scratch array stays small. */
+    private static final int ASCII_BULK_MAX = 1024;
+    /**
+     * Not the {@link #scratch} array: code that holds that one may read or write a string meanwhile.
+     * A string is copied out of this one before the call returns.
+     */
+    private static final ThreadLocal<byte[]> STRING_SCRATCH = ThreadLocal.withInitial(() -> new byte[ASCII_BULK_MAX + 5]);
+
+    /**
+     * A string in {@code StringValue}'s layout ({@link #writeString}), read as Flink reads it but
+     * for ASCII in one array read: a string of n chars takes at least n bytes, so reading n bytes at
+     * once never reads past it, and when one of them is not ASCII the chars are decoded from there.
+     */
     public static String readString(DataInputView in) throws IOException {
-        return StringValue.readString(in);
+        int length = in.readUnsignedByte();
+        if (length >= 0x80) {
+            length &= 0x7F;
+            int shift = 7;
+            int next;
+            while ((next = in.readUnsignedByte()) >= 0x80) {
+                length |= (next & 0x7F) << shift;
+                shift += 7;
+            }
+            length |= next << shift;
+        }
+        if (length == 0) {
+            return null;
+        }
+        int n = length - 1;
+        byte[] b = n <= ASCII_BULK_MAX ? STRING_SCRATCH.get() : new byte[n];
+        in.readFully(b, 0, n);
+        for (int i = 0; i < n; i++) {
+            if (b[i] < 0) {
+                return decodeFrom(b, i, n, in);
+            }
+        }
+        return new String(b, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** The rest of a string whose char {@code first} is not ASCII: each char in 7-bit groups, past {@code b} from {@code in}. */
+    private static String decodeFrom(byte[] b, int first, int n, DataInputView in) throws IOException {
+        char[] chars = new char[n];
+        for (int i = 0; i < first; i++) {
+            chars[i] = (char) b[i];
+        }
+        int pos = first;
+        for (int i = first; i < n; i++) {
+            int c = pos < n ? b[pos++] & 0xFF : in.readUnsignedByte();
+            if (c >= 0x80) {
+                c &= 0x7F;
+                int shift = 7;
+                int next;
+                while ((next = pos < n ? b[pos++] & 0xFF : in.readUnsignedByte()) >= 0x80) {
+                    c |= (next & 0x7F) << shift;
+                    shift += 7;
+                }
+                c |= next << shift;
+            }
+            chars[i] = (char) c;
+        }
+        return new String(chars);
     }
 
     /**
