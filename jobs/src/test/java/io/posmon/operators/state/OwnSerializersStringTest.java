@@ -12,10 +12,9 @@ import org.apache.flink.types.StringValue;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link OwnSerializers#writeString} writes an ASCII string as one array and {@link
- * OwnSerializers#readString} reads it as one, but state written with them is read by Flink's {@code
- * StringValue} and {@code StringSerializer}, and state written before them holds their bytes: the
- * bytes must be theirs exactly, both ways, for every string.
+ * {@link OwnSerializers#writeString} writes an ASCII string as one array, but state written with it
+ * is read by Flink's {@code StringValue} and {@code StringSerializer}, and state written before it
+ * holds their bytes: the bytes must be theirs exactly, for every string.
  */
 class OwnSerializersStringTest {
 
@@ -64,24 +63,6 @@ class OwnSerializersStringTest {
                 StringValue.writeString(s, flinks);
                 assertThat(ours.getCopyOfBuffer()).as("%s", s).isEqualTo(flinks.getCopyOfBuffer());
             }
-        }
-    }
-
-    @Test
-    void readsWhatFlinksStringValueWroteOneStringAfterAnother() throws Exception {
-        for (long seed : new long[] {5, 6}) {
-            List<String> all = strings(seed);
-            DataOutputSerializer out = new DataOutputSerializer(16);
-            for (String s : all) {
-                StringValue.writeString(s, out);
-                out.writeByte(7);
-            }
-            DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
-            for (String s : all) {
-                assertThat(OwnSerializers.readString(in)).isEqualTo(s);
-                assertThat(in.readByte()).as("the byte after %s", s).isEqualTo((byte) 7);
-            }
-            assertThat(in.available()).isZero();
         }
     }
 
