@@ -16,7 +16,8 @@ import org.apache.flink.metrics.Gauge;
 /**
  * Flink's own account of where each task's time went during a run: busy (processing), back-pressured
  * (waiting for room in the buffers towards the next task) or idle (waiting for input). The CPU by
- * thread says what ran; this says what the tasks waited on when the machine was not full.
+ * thread says what ran; this says which task the others waited for. Busy includes the time a task's
+ * thread was ready but had no core.
  *
  * <p>Read from the tasks' accumulated-time gauges, reported to {@link InJvmMetrics}. A task's gauges
  * go away when it finishes, so they are sampled while the job runs and the last sample of each
@@ -29,21 +30,21 @@ final class TaskTimes implements AutoCloseable {
             "accumulateIdleTimeMs");
 
     /** One task's time, summed over its subtasks, in milliseconds. */
-    record Split(double busy, double backPressured, double idle) {
-        double total() {
+    record Split(long busy, long backPressured, long idle) {
+        long total() {
             return busy + backPressured + idle;
         }
 
         String text() {
-            double t = total();
+            long t = total();
             return t <= 0 ? "not measured" : String.format(Locale.ROOT, "busy %.0f%%, back-pressured %.0f%%, idle %.0f%%",
-                    100 * busy / t, 100 * backPressured / t, 100 * idle / t);
+                    100.0 * busy / t, 100.0 * backPressured / t, 100.0 * idle / t);
         }
     }
 
     private final String jobId;
     /** The last value of each gauge, by task name, subtask and gauge. */
-    private final Map<String, double[]> latest = new ConcurrentHashMap<>();
+    private final Map<String, long[]> latest = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "bench-task-times");
         t.setDaemon(true);
@@ -61,9 +62,9 @@ final class TaskTimes implements AutoCloseable {
             if (which < 0 || !jobId.equals(r.variables().get("<job_id>")) || !(r.metric() instanceof Gauge<?> g)) {
                 continue;
             }
-            if (g.getValue() instanceof Number n && !Double.isNaN(n.doubleValue())) {
+            if (g.getValue() instanceof Number n) {
                 String key = r.variables().get("<task_name>") + "\u0000" + r.variables().get("<subtask_index>");
-                latest.computeIfAbsent(key, k -> new double[GAUGES.size()])[which] = n.doubleValue();
+                latest.computeIfAbsent(key, k -> new long[GAUGES.size()])[which] = n.longValue();
             }
         }
     }
@@ -73,10 +74,10 @@ final class TaskTimes implements AutoCloseable {
      * is one task: its operators run in one thread).
      */
     Map<String, Split> byTask() {
-        Map<String, double[]> sums = new TreeMap<>();
+        Map<String, long[]> sums = new TreeMap<>();
         latest.forEach((key, values) -> {
-            double[] sum = sums.computeIfAbsent(chainHead(key.substring(0, key.indexOf('\u0000'))),
-                    k -> new double[GAUGES.size()]);
+            long[] sum = sums.computeIfAbsent(chainHead(key.substring(0, key.indexOf('\u0000'))),
+                    k -> new long[GAUGES.size()]);
             for (int i = 0; i < sum.length; i++) {
                 sum[i] += values[i];
             }

@@ -228,7 +228,7 @@ public final class ContributionOperator extends StateCachingOperators.Keyed<Stri
         HeldUntilWatermark.store(stored, scheduled, 24, out -> {
             for (Map.Entry<Long, List<ScheduledKey>> due : byTime.entries()) {
                 for (ScheduledKey k : due.getValue()) {
-                    // StringSerializer's layout (read back by it below), an ASCII key in one write.
+                    // StringSerializer's layout (read back by it at restore), an ASCII key in one write.
                     OwnSerializers.writeString(k.key, out);
                     out.writeLong(due.getKey());
                 }
