@@ -37,9 +37,10 @@ final class AvroRecordSerializer<T extends SpecificRecordBase> implements KafkaR
     private final String topic;
     private final Class<T> type;
     private final KeyOf<T> key;
-    private transient SpecificDatumWriter<T> writer;
-    /** The schema's compiled plan; null where it has a part the plan does not cover (then Avro's writer). */
+    /** The schema's compiled plan; null where it has a part the plan does not cover. */
     private transient CompiledRecordWriter plan;
+    /** Avro's writer, only for a schema without a plan. */
+    private transient SpecificDatumWriter<T> writer;
     private transient ByteArrayOutputStreamWithPos buffer;
     private transient BinaryEncoder encoder;
 
@@ -53,8 +54,8 @@ final class AvroRecordSerializer<T extends SpecificRecordBase> implements KafkaR
     public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
         // The generated class's own model: it carries the conversions of its logical types (dates, instants).
         SpecificData model = SpecificData.getForClass(type);
-        writer = new SpecificDatumWriter<>(model.getSchema(type), model);
         plan = CompiledRecordWriter.forSchema(model.getSchema(type), model);
+        writer = plan != null ? null : new SpecificDatumWriter<>(model.getSchema(type), model);
         buffer = new ByteArrayOutputStreamWithPos(512);
         encoder = EncoderFactory.get().binaryEncoder(buffer, null);
     }
@@ -66,7 +67,7 @@ final class AvroRecordSerializer<T extends SpecificRecordBase> implements KafkaR
 
     /** The record's Avro binary encoding. */
     byte[] value(T element) {
-        if (writer == null) {
+        if (buffer == null) {
             open(null, null);
         }
         try {
