@@ -123,6 +123,7 @@ final class BenchReport {
                 }
             }
             md.append("\n");
+            appendBreakdown(md, state.get(0), state.get(state.size() - 1));
         }
         if (!latency.isEmpty()) {
             md.append("Alert latency, paced stream (merchant risk job; from the broker's append of the tripping "
@@ -143,6 +144,40 @@ final class BenchReport {
     private static final String HEADER =
             "| run | events/s | min-max | of ceiling | CPU per event (median) | peak heap | state per active merchant | checkpoints (median / max) | GC time (median) |\n"
             + "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+
+    /** The first and last day's state by operator and state (StateBreakdown), largest first within each operator. */
+    static void appendBreakdown(StringBuilder md, StateGrowthBench.Day first, StateGrowthBench.Day last) {
+        for (StateGrowthBench.Day d : List.of(first, last)) {
+            if (d.breakdown().problem() != null) {
+                md.append("The state by operator and state was not read on ").append(d.date()).append(": ")
+                        .append(d.breakdown().problem()).append("\n\n");
+                return;
+            }
+        }
+        md.append(String.format(Locale.ROOT, "The state of the first and last day by operator and state, per merchant (per "
+                + "customer for the customer contributions), read back from the checkpoint's files with the serializers it "
+                + "names; a keyed state's bytes include each entry's key and namespace, \"%s\" the serializers' "
+                + "descriptions and the key groups' and states' ids:%n%n", StateBreakdown.HEADERS));
+        md.append(String.format(Locale.ROOT, "| operator | state | kind | %s | %s |%n|---|---|---|---:|---:|%n",
+                first.date(), last.date()));
+        List<String> operators = new java.util.ArrayList<>(StateGrowthBench.MERCHANT_OPERATORS);
+        operators.add(StateGrowthBench.CUSTOMER_CONTRIBUTIONS);
+        for (String operator : operators) {
+            java.util.Map<String, StateBreakdown.Part> before = new java.util.HashMap<>();
+            first.breakdown().parts().stream().filter(p -> p.operator().equals(operator)).forEach(p -> before.put(p.state(), p));
+            List<StateBreakdown.Part> after = last.breakdown().parts().stream().filter(p -> p.operator().equals(operator))
+                    .sorted(java.util.Comparator.comparingLong(StateBreakdown.Part::bytes).reversed()).toList();
+            for (StateBreakdown.Part p : after) {
+                StateBreakdown.Part b = before.get(p.state());
+                long was = b == null ? 0 : first.breakdown().perSubject(b);
+                long now = last.breakdown().perSubject(p);
+                if (was > 0 || now > 0) {
+                    md.append(String.format(Locale.ROOT, "| %s | %s | %s | %,d B | %,d B |%n", operator, p.state(), p.kind(), was, now));
+                }
+            }
+        }
+        md.append("\n");
+    }
 
     private static void row(StringBuilder md, String label, List<ThroughputBench.Run> runs, double ceiling) {
         double[] rates = runs.stream().mapToDouble(ThroughputBench.Run::eventsPerSecond).sorted().toArray();

@@ -45,8 +45,24 @@ final class StateGrowthBench {
      * bytes per customer seen so far of the customer contributions.
      */
     record Day(LocalDate date, long transactions, long merchantRisk, long patternRules, long merchantContributions,
-               long perMerchant, long perCustomer) {
+               long perMerchant, long perCustomer, Breakdown breakdown) {
     }
+
+    /**
+     * The day's checkpoint by operator and state ({@link StateBreakdown}), for the operators counted
+     * above; {@code problem} says why when it could not be read.
+     */
+    record Breakdown(List<StateBreakdown.Part> parts, int merchants, int customers, String problem) {
+
+        /** The part's bytes per merchant, or per customer for the customer contributions. */
+        long perSubject(StateBreakdown.Part p) {
+            return p.bytes() / (p.operator().equals(CUSTOMER_CONTRIBUTIONS) ? customers : merchants);
+        }
+    }
+
+    /** The uids of the operators whose state the state part measures (PosmonJob). */
+    static final List<String> MERCHANT_OPERATORS = List.of("merchant-risk", "pattern-rules", "merchant-contributions");
+    static final String CUSTOMER_CONTRIBUTIONS = "customer-contributions";
 
     private final BenchCluster cluster;
     private final BenchSettings bench;
@@ -83,10 +99,13 @@ final class StateGrowthBench {
                     AvroKafka.sendTransactions(producer, s.transactionsTopic, txs);
                     txs.stream().map(PosTransaction::getCustomerId).filter(java.util.Objects::nonNull).forEach(customers::add);
                     awaitCommitted(admin, s);
-                    Day day = sizes(cluster.graph(job), date, txs.size(), profiles.size(), Math.max(1, customers.size()));
+                    Day day = sizes(job, date, txs.size(), profiles.size(), Math.max(1, customers.size()));
                     out.printf("  %s: %,d transactions; per merchant %,d B (merchant risk %,d, pattern rules %,d, "
                                     + "merchant contributions %,d); per customer %,d B%n", date, txs.size(), day.perMerchant(),
                             day.merchantRisk(), day.patternRules(), day.merchantContributions(), day.perCustomer());
+                    if (day.breakdown().problem() != null) {
+                        out.printf("    (its state by operator and state not read: %s)%n", day.breakdown().problem());
+                    }
                     result.add(day);
                 }
             } finally {
@@ -115,8 +134,33 @@ final class StateGrowthBench {
         }
     }
 
-    private static Day sizes(ArchivedExecutionGraph graph, LocalDate date, long transactions, int merchants, int customers) {
-        CompletedCheckpointStats latest = graph.getCheckpointStatsSnapshot().getHistory().getLatestCompletedCheckpoint();
+    /**
+     * The sizes of the latest checkpoint, and its state by operator and state. A checkpoint is deleted
+     * once a newer one completes (one every 2 s here), maybe while its files are being read: then the
+     * newest is read instead, which holds the same day (nothing is written until the next day).
+     */
+    private Day sizes(JobID job, LocalDate date, long transactions, int merchants, int customers) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            ArchivedExecutionGraph graph = cluster.graph(job);
+            CompletedCheckpointStats latest = graph.getCheckpointStatsSnapshot().getHistory().getLatestCompletedCheckpoint();
+            Breakdown breakdown;
+            try {
+                List<StateBreakdown.Part> parts = StateBreakdown.of(latest.getExternalPath()).stream()
+                        .filter(p -> MERCHANT_OPERATORS.contains(p.operator()) || p.operator().equals(CUSTOMER_CONTRIBUTIONS))
+                        .toList();
+                breakdown = new Breakdown(parts, merchants, customers, null);
+            } catch (Exception e) {
+                if (e instanceof java.io.FileNotFoundException && attempt < 5) {
+                    continue;
+                }
+                breakdown = new Breakdown(List.of(), merchants, customers, latest.getExternalPath() + ": " + e);
+            }
+            return sizes(graph, latest, date, transactions, merchants, customers, breakdown);
+        }
+    }
+
+    private static Day sizes(ArchivedExecutionGraph graph, CompletedCheckpointStats latest, LocalDate date,
+                             long transactions, int merchants, int customers, Breakdown breakdown) {
         long risk = 0;
         long patterns = 0;
         long merchantContributions = 0;
@@ -135,7 +179,7 @@ final class StateGrowthBench {
             }
         }
         return new Day(date, transactions, risk / merchants, patterns / merchants, merchantContributions / merchants,
-                (risk + patterns + merchantContributions) / merchants, customerContributions / customers);
+                (risk + patterns + merchantContributions) / merchants, customerContributions / customers, breakdown);
     }
 
     private Properties adminProps() {
