@@ -176,7 +176,19 @@ final class BenchReport {
                 }
             }
         }
-        md.append("\n");
+        StateGrowthBench.Breakdown b = last.breakdown();
+        java.util.function.ToLongFunction<java.util.function.Predicate<String>> sum = (operator) -> b.parts().stream()
+                .filter(p -> operator.test(p.operator())).mapToLong(StateBreakdown.Part::bytes).sum();
+        java.util.function.ToLongFunction<java.util.function.Predicate<String>> fixed = (operator) -> b.parts().stream()
+                .filter(p -> operator.test(p.operator())).mapToLong(StateBreakdown.Part::fixed).sum();
+        java.util.function.Predicate<String> merchants = StateGrowthBench.MERCHANT_OPERATORS::contains;
+        java.util.function.Predicate<String> customers = StateGrowthBench.CUSTOMER_CONTRIBUTIONS::equals;
+        md.append(String.format(Locale.ROOT, "%nOf these, on %s, %,d B per merchant and %,d B per customer are fixed (the "
+                        + "headers, and each keyed state's id and count in every key group): the same in all for %,d merchants "
+                        + "as for 100,000. Without them, %,d B per merchant and %,d B per customer.%n%n", last.date(),
+                fixed.applyAsLong(merchants) / b.merchants(), fixed.applyAsLong(customers) / b.customers(), b.merchants(),
+                (sum.applyAsLong(merchants) - fixed.applyAsLong(merchants)) / b.merchants(),
+                (sum.applyAsLong(customers) - fixed.applyAsLong(customers)) / b.customers()));
     }
 
     private static void row(StringBuilder md, String label, List<ThroughputBench.Run> runs, double ceiling) {

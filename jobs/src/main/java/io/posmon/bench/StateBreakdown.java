@@ -36,9 +36,16 @@ import org.apache.flink.runtime.state.metainfo.StateMetaInfoSnapshot;
  */
 final class StateBreakdown {
 
-    /** Bytes of one state of one operator, summed over its subtasks. */
-    record Part(String operator, String state, String kind, long bytes) {
+    /**
+     * Bytes of one state of one operator, summed over its subtasks; {@code fixed} of them do not grow
+     * with the keys: the headers, and a keyed state's id and count in every key group (6 bytes each,
+     * written even when the key group holds none of its keys).
+     */
+    record Part(String operator, String state, String kind, long bytes, long fixed) {
     }
+
+    /** A keyed state's id (a short) and its number of entries (an int), in every key group. */
+    static final int PER_STATE_AND_KEY_GROUP = 2 + 4;
 
     static final String HEADERS = "(headers)";
 
@@ -78,9 +85,9 @@ final class StateBreakdown {
         }
     }
 
-    private static void add(Map<String, Part> parts, String operator, String state, String kind, long bytes) {
-        parts.merge(operator + '\u0000' + state, new Part(operator, state, kind, bytes),
-                (a, b) -> new Part(a.operator(), a.state(), a.kind(), a.bytes() + b.bytes()));
+    private static void add(Map<String, Part> parts, String operator, String state, String kind, long bytes, long fixed) {
+        parts.merge(operator + '\u0000' + state, new Part(operator, state, kind, bytes, fixed),
+                (a, b) -> new Part(a.operator(), a.state(), a.kind(), a.bytes() + b.bytes(), a.fixed() + b.fixed()));
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -127,7 +134,7 @@ final class StateBreakdown {
                 for (int n = 0; n < states.size(); n++) {
                     long start = counted.position;
                     int id = in.readShort();
-                    int entries = in.readInt();
+                    int entries = in.readInt(); // the id and count: PER_STATE_AND_KEY_GROUP
                     for (int e = 0; e < entries; e++) {
                         if (namespaces[id] == null) {
                             values[id].deserialize(in);
@@ -143,9 +150,10 @@ final class StateBreakdown {
             if (file.read() != -1) {
                 throw new IOException(operator + ": bytes left after the last key group");
             }
-            add(parts, operator, HEADERS, "", headers);
+            add(parts, operator, HEADERS, "", headers, headers);
+            long fixed = (long) handle.getKeyGroupRange().getNumberOfKeyGroups() * PER_STATE_AND_KEY_GROUP;
             for (int i = 0; i < states.size(); i++) {
-                add(parts, operator, states.get(i).getName(), kinds[i], bytes[i]);
+                add(parts, operator, states.get(i).getName(), kinds[i], bytes[i], fixed);
             }
         }
     }
@@ -167,10 +175,11 @@ final class StateBreakdown {
         starts.sort((a, b) -> Long.compare(a.offset(), b.offset()));
         long[] ends = new long[starts.size()];
         Arrays.setAll(ends, i -> i + 1 < starts.size() ? starts.get(i + 1).offset() : end);
-        add(parts, operator, HEADERS, "", starts.isEmpty() ? end : starts.get(0).offset());
-        kinds.forEach((state, kind) -> add(parts, operator, state, kind, 0));
+        long header = starts.isEmpty() ? end : starts.get(0).offset();
+        add(parts, operator, HEADERS, "", header, header);
+        kinds.forEach((state, kind) -> add(parts, operator, state, kind, 0, 0));
         for (int i = 0; i < starts.size(); i++) {
-            add(parts, operator, starts.get(i).state(), kinds.get(starts.get(i).state()), ends[i] - starts.get(i).offset());
+            add(parts, operator, starts.get(i).state(), kinds.get(starts.get(i).state()), ends[i] - starts.get(i).offset(), 0);
         }
     }
 

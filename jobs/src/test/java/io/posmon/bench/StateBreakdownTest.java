@@ -36,6 +36,7 @@ class StateBreakdownTest {
     private static final int KEY_GROUPS = 16;
     /** Per state and key group: its id (a short) and its number of entries (an int). */
     private static final int PER_KEY_GROUP = 2 + 4;
+    private static final long FIXED = KEY_GROUPS * PER_KEY_GROUP;
 
     @Test
     void everyStateHasItsEntriesBytesAndTheWholeSnapshotIsAccountedFor() throws Exception {
@@ -64,14 +65,16 @@ class StateBreakdownTest {
             timers += bytes(LongSerializer.INSTANCE, 1L) + bytes(StringSerializer.INSTANCE, k)
                     + bytes(VoidNamespaceSerializer.INSTANCE, VoidNamespace.INSTANCE);
         }
-        assertEquals(new StateBreakdown.Part("op", "count", "keyed value", KEY_GROUPS * PER_KEY_GROUP + entries),
+        assertEquals(new StateBreakdown.Part("op", "count", "keyed value", FIXED + entries, FIXED),
                 byState.get("count"));
         // Registered, never written: only its place in each key group.
-        assertEquals(new StateBreakdown.Part("op", "unused", "keyed map", KEY_GROUPS * PER_KEY_GROUP), byState.get("unused"));
-        assertEquals(new StateBreakdown.Part("op", "_timer_state/event_user-timers", "timers", KEY_GROUPS * PER_KEY_GROUP + timers),
+        assertEquals(new StateBreakdown.Part("op", "unused", "keyed map", FIXED, FIXED), byState.get("unused"));
+        assertEquals(new StateBreakdown.Part("op", "_timer_state/event_user-timers", "timers", FIXED + timers, FIXED),
                 byState.get("_timer_state/event_user-timers"));
         assertEquals(new StateBreakdown.Part("op", "held", "operator union",
-                bytes(StringSerializer.INSTANCE, "x") + bytes(StringSerializer.INSTANCE, "yyy")), byState.get("held"));
+                bytes(StringSerializer.INSTANCE, "x") + bytes(StringSerializer.INSTANCE, "yyy"), 0), byState.get("held"));
+        StateBreakdown.Part headers = byState.get(StateBreakdown.HEADERS);
+        assertEquals(headers.bytes(), headers.fixed());
 
         long size = snapshot.getManagedKeyedState().iterator().next().getStateSize()
                 + snapshot.getManagedOperatorState().iterator().next().getStateSize();
