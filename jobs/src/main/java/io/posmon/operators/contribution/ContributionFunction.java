@@ -1,6 +1,7 @@
 package io.posmon.operators.contribution;
 
 import io.posmon.operators.BusinessCalendar;
+import io.posmon.operators.state.Fingerprints;
 import io.posmon.operators.state.KeyedStateCache;
 import io.posmon.records.RecordTypes;
 import io.posmon.schema.ContributionSubject;
@@ -66,6 +67,9 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
     private static final int ROLLING_POINTS_MONTHS = 6;
     private static final int ROLLING_SPENDING_MONTHS = 12;
     private static final int KEPT_MONTHS = 13;
+    /** State names of the customers' sales (see {@link #salePrints}, {@link #salesById}). */
+    static final String SALE_PRINTS = "sale-prints";
+    static final String SALES_BY_ID = "sales";
 
     private final ContributionConfig config;
     private transient BusinessCalendar calendar;
@@ -78,7 +82,19 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
     private final KeyedStateCache.Limits stateCacheLimits;
     private transient MapState<Integer, PeriodFigures> days;
     private transient MapState<Integer, PeriodFigures> months;
-    private transient MapState<String, SaleMemo> sales;
+    /**
+     * A customer's sales within the refund window, by the 64-bit fingerprint of the transaction id
+     * ({@link Fingerprints}, as the merchant operator's dedupe keeps ids): 8 bytes a sale instead of
+     * the id, which was about a third of a customer's state on the bench's input and more with longer
+     * ids, for 180 days of sales (README, Performance: state).
+     */
+    private transient MapState<Long, SaleMemo> salePrints;
+    /**
+     * The sales as versions before 2026-12-08 kept them, by transaction id. A savepoint of theirs
+     * still holds some: an undo looks there when its sale is not among the prints, and the daily
+     * cleanup forgets them as their refund window passes, as before. Nothing new is written here.
+     */
+    private transient MapState<String, SaleMemo> salesById;
     /**
      * The counterparties seen per period ("D&lt;day&gt;|id", "M&lt;month&gt;|id"): a lookup per event, not a list
      * that every event would read and write again (a merchant sees thousands of cards a month).
@@ -168,8 +184,10 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         batched = new KeyedStateCache(getRuntimeContext(), Set.of("days", "months"), Set.of(), stateCacheLimits);
         days = batched.getMapState(new MapStateDescriptor<>("days", TypeInformation.of(Integer.class), figures));
         months = batched.getMapState(new MapStateDescriptor<>("months", TypeInformation.of(Integer.class), figures));
-        sales = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("sales", TypeInformation.of(String.class), TypeInformation.of(SaleMemo.class)));
+        salePrints = getRuntimeContext().getMapState(new MapStateDescriptor<>(SALE_PRINTS, TypeInformation.of(Long.class),
+                TypeInformation.of(SaleMemo.class)));
+        salesById = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>(SALES_BY_ID, TypeInformation.of(String.class), TypeInformation.of(SaleMemo.class)));
         subject = batched.getState(new ValueStateDescriptor<>("subject", SubjectState.class));
         counterparties = getRuntimeContext().getMapState(new MapStateDescriptor<>("counterparties",
                 TypeInformation.of(String.class), TypeInformation.of(Boolean.class)));
@@ -316,7 +334,7 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
                 memo.instalment = instalment;
                 memo.feeRateBps = e.feeRateBps;
                 memo.mccGroup = e.mccGroup;
-                sales.put(tx.getTransactionId(), memo);
+                salePrints.put(Fingerprints.of(tx.getTransactionId()), memo);
             }
             return true;
         }
@@ -331,7 +349,13 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
             return true;
         }
         String originalId = tx.getOriginalTransactionId();
-        SaleMemo memo = originalId == null ? null : sales.get(originalId);
+        long print = originalId == null ? 0 : Fingerprints.of(originalId);
+        SaleMemo memo = originalId == null ? null : salePrints.get(print);
+        boolean byId = false;
+        if (memo == null && originalId != null) {
+            memo = salesById.get(originalId); // a sale counted by a version before the prints
+            byId = memo != null;
+        }
         // A sale older than the refund window is forgotten, whether or not cleanup has removed it yet.
         if (memo != null && memo.eventTime + config.refundWindowMillis() <= tx.getEventTime().toEpochMilli()) {
             memo = null;
@@ -345,7 +369,11 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
             return false;
         }
         memo.remainingMinor -= taken;
-        sales.put(originalId, memo);
+        if (byId) {
+            salesById.put(originalId, memo);
+        } else {
+            salePrints.put(print, memo);
+        }
         for (PeriodFigures f : new PeriodFigures[] {d, m}) {
             if (memo.eligible) {
                 f.addEligible(-taken, memo.instalment, memo.feeRateBps, memo.mccGroup);
@@ -512,7 +540,7 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
             forgetOldSales(s, timestamp);
         }
         if (s.tier == Tier.NOT_RATED && s.products.isEmpty() && monthMap.isEmpty() && days.isEmpty()
-                && (s.oldestSaleTime != null ? s.oldestSaleTime == Long.MAX_VALUE : sales.isEmpty())) {
+                && (s.oldestSaleTime != null ? s.oldestSaleTime == Long.MAX_VALUE : salePrints.isEmpty() && salesById.isEmpty())) {
             subject.clear();
             counterparties.clear();
             return;
@@ -660,7 +688,13 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
                 && (s.oldestSaleTime == Long.MAX_VALUE || s.oldestSaleTime + config.refundWindowMillis() > timestamp)) {
             return; // nothing can have left the window: no scan (on RocksDB, a seek)
         }
-        Iterator<Map.Entry<String, SaleMemo>> it = sales.iterator();
+        long oldestKept = Math.min(forgetOldSales(salePrints, timestamp), forgetOldSales(salesById, timestamp));
+        s.oldestSaleTime = oldestKept;
+    }
+
+    /** Forgets the sales whose refund window has passed; the oldest kept sale's time, or Long.MAX_VALUE. */
+    private <K> long forgetOldSales(MapState<K, SaleMemo> sales, long timestamp) throws Exception {
+        Iterator<Map.Entry<K, SaleMemo>> it = sales.iterator();
         long oldestKept = Long.MAX_VALUE;
         boolean removed = false;
         while (it.hasNext()) {
@@ -672,11 +706,11 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
                 oldestKept = Math.min(oldestKept, saleTime);
             }
         }
-        s.oldestSaleTime = oldestKept;
         // The heap backend keeps an empty map for the key after its last entry is removed.
         if (removed && oldestKept == Long.MAX_VALUE) {
             sales.clear();
         }
+        return oldestKept;
     }
 
     /** Counts the counterparty in the period the first time it is seen there. */

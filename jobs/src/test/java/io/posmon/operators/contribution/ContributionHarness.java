@@ -210,6 +210,26 @@ final class ContributionHarness implements AutoCloseable {
         }
     }
 
+    /**
+     * Stores, as the operator before 2026-12-08 did, a sale of {@code key} by its transaction id in the
+     * "sales" map state (not by fingerprint), with the subject's oldest sale time as that version kept it.
+     */
+    void storeSaleById(String key, String transactionId, SaleMemo memo) throws Exception {
+        var backend = harness.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey(key);
+        org.apache.flink.api.common.state.MapState<String, SaleMemo> sales =
+                backend.getPartitionedState(VoidNamespace.INSTANCE, org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE,
+                        new org.apache.flink.api.common.state.MapStateDescriptor<>(ContributionFunction.SALES_BY_ID,
+                                Types.STRING, org.apache.flink.api.common.typeinfo.TypeInformation.of(SaleMemo.class)));
+        sales.put(transactionId, memo);
+        org.apache.flink.api.common.state.ValueState<SubjectState> subject =
+                backend.getPartitionedState(VoidNamespace.INSTANCE, org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE,
+                        new org.apache.flink.api.common.state.ValueStateDescriptor<>("subject", SubjectState.class));
+        SubjectState s = SubjectState.fresh();
+        s.oldestSaleTime = memo.eventTime;
+        subject.update(s);
+    }
+
     /** The ids left in the "counterparties" map state of {@code key}. */
     List<String> counterpartyIdsInMapState(String key) throws Exception {
         var backend = harness.getOperator().getKeyedStateBackend();

@@ -285,9 +285,45 @@ class CustomerFiguresTest {
 
     @Test
     void forgottenSalesLeaveNoEntryBehind() throws Exception {
-        h.send(spend(buy("s1", "M1", "2026-01-10T10:00", 50))).monthsEvaluated("2026-01", "2027-02");
+        h.send(spend(buy("s1", "M1", "2026-01-10T10:00", 50)));
+        assertThat(h.keysIn(ContributionFunction.SALE_PRINTS)).isEqualTo(1);
 
-        assertThat(h.keysIn("sales")).isZero();
+        h.monthsEvaluated("2026-01", "2027-02");
+
+        assertThat(h.keysIn(ContributionFunction.SALE_PRINTS)).isZero();
+    }
+
+    @Test
+    void salesAreKeptByTheFingerprintOfTheirIdsNotByTheIds() throws Exception {
+        h.send(spend(buy("s1", "M1", at("10:00"), 50)), spend(buy("s2", "M1", at("11:00"), 60)));
+
+        assertThat(h.keysIn(ContributionFunction.SALE_PRINTS)).isEqualTo(1);
+        assertThat(h.keysIn(ContributionFunction.SALES_BY_ID)).as("the map of earlier versions").isZero();
+    }
+
+    @Test
+    void saleKeptByIdByAnEarlierVersionIsStillRefundedAndThenForgotten() throws Exception {
+        PosTransaction sale = buy("s0", "M1", "2026-11-20T10:00", 50_000).build();
+        SaleMemo memo = new SaleMemo();
+        memo.eventTime = sale.getEventTime().toEpochMilli();
+        memo.remainingMinor = 50_000;
+        memo.eligible = true;
+        memo.instalment = false;
+        memo.feeRateBps = 60;
+        memo.mccGroup = "DINING";
+        h.storeSaleById(ContributionHarness.CUSTOMER, "s0", memo);
+
+        h.send(spend(refund("r1", at("10:00"), 30_000, sale)));
+        h.send(spend(refund("r2", at("11:00"), 30_000, sale))).watermark(at("23:00"));
+
+        CustomerContribution r = h.day(DAY);
+        assertThat(r.getEligibleSpendingMinor()).as("what was left of the sale, once").isEqualTo(-50_000);
+        assertThat(r.getSpendingByMccGroup()).containsExactly(entry("DINING", -50_000L));
+        assertThat(h.keysIn(ContributionFunction.SALES_BY_ID)).isEqualTo(1);
+
+        h.monthsEvaluated("2026-11", "2027-06");
+
+        assertThat(h.keysIn(ContributionFunction.SALES_BY_ID)).as("forgotten after the refund window").isZero();
     }
 
     @Test
