@@ -184,7 +184,7 @@ final class BenchReport {
         java.util.function.Predicate<String> merchants = StateGrowthBench.MERCHANT_OPERATORS::contains;
         java.util.function.Predicate<String> customers = StateGrowthBench.CUSTOMER_CONTRIBUTIONS::equals;
         md.append(String.format(Locale.ROOT, "%nOf these, on %s, %,d B per merchant and %,d B per customer are fixed (the "
-                        + "headers, and each keyed state's id and count in every key group): the same in all for %,d merchants "
+                        + "headers, and each keyed state's id and count in every key group): the same in total for %,d merchants "
                         + "as for 100,000. Without them, %,d B per merchant and %,d B per customer.%n%n", last.date(),
                 fixed.applyAsLong(merchants) / b.merchants(), fixed.applyAsLong(customers) / b.customers(), b.merchants(),
                 (sum.applyAsLong(merchants) - fixed.applyAsLong(merchants)) / b.merchants(),

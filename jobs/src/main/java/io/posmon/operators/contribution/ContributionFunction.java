@@ -86,13 +86,16 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
      * A customer's sales within the refund window, by the 64-bit fingerprint of the transaction id
      * ({@link Fingerprints}, as the merchant operator's dedupe keeps ids): 8 bytes a sale instead of
      * the id, which was about a third of a customer's state on the bench's input and more with longer
-     * ids, for 180 days of sales (README, Performance: state).
+     * ids, for 180 days of sales (README, Performance: state). Two sales of one customer whose ids
+     * share a fingerprint within the window (odds about n^2 / 2^65 for n sales) would share a memo.
+     * Null for merchants, whose undo takes back its own amount.
      */
     private transient MapState<Long, SaleMemo> salePrints;
     /**
      * The sales as versions before 2026-12-08 kept them, by transaction id. A savepoint of theirs
      * still holds some: an undo looks there when its sale is not among the prints, and the daily
      * cleanup forgets them as their refund window passes, as before. Nothing new is written here.
+     * Null for merchants.
      */
     private transient MapState<String, SaleMemo> salesById;
     /**
@@ -184,10 +187,12 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
         batched = new KeyedStateCache(getRuntimeContext(), Set.of("days", "months"), Set.of(), stateCacheLimits);
         days = batched.getMapState(new MapStateDescriptor<>("days", TypeInformation.of(Integer.class), figures));
         months = batched.getMapState(new MapStateDescriptor<>("months", TypeInformation.of(Integer.class), figures));
-        salePrints = getRuntimeContext().getMapState(new MapStateDescriptor<>(SALE_PRINTS, TypeInformation.of(Long.class),
-                TypeInformation.of(SaleMemo.class)));
-        salesById = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>(SALES_BY_ID, TypeInformation.of(String.class), TypeInformation.of(SaleMemo.class)));
+        if (customers()) { // a merchant's undo takes back its own amount: no sales kept
+            salePrints = getRuntimeContext().getMapState(new MapStateDescriptor<>(SALE_PRINTS, TypeInformation.of(Long.class),
+                    TypeInformation.of(SaleMemo.class)));
+            salesById = getRuntimeContext().getMapState(
+                    new MapStateDescriptor<>(SALES_BY_ID, TypeInformation.of(String.class), TypeInformation.of(SaleMemo.class)));
+        }
         subject = batched.getState(new ValueStateDescriptor<>("subject", SubjectState.class));
         counterparties = getRuntimeContext().getMapState(new MapStateDescriptor<>("counterparties",
                 TypeInformation.of(String.class), TypeInformation.of(Boolean.class)));
@@ -540,7 +545,8 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
             forgetOldSales(s, timestamp);
         }
         if (s.tier == Tier.NOT_RATED && s.products.isEmpty() && monthMap.isEmpty() && days.isEmpty()
-                && (s.oldestSaleTime != null ? s.oldestSaleTime == Long.MAX_VALUE : salePrints.isEmpty() && salesById.isEmpty())) {
+                && (!customers() || (s.oldestSaleTime != null ? s.oldestSaleTime == Long.MAX_VALUE
+                        : salePrints.isEmpty() && salesById.isEmpty()))) {
             subject.clear();
             counterparties.clear();
             return;
