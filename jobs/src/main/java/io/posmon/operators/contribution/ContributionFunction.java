@@ -85,10 +85,10 @@ public class ContributionFunction extends KeyedProcessFunction<String, SpendEven
     /**
      * A customer's sales within the refund window, by the 64-bit fingerprint of the transaction id
      * ({@link Fingerprints}, as the merchant operator's dedupe keeps ids): 8 bytes a sale instead of
-     * the id, which was about a third of a customer's state on the bench's input and more with longer
-     * ids, for 180 days of sales (README, Performance: state). Two sales of one customer whose ids
-     * share a fingerprint within the window (odds about n^2 / 2^65 for n sales) would share a memo.
-     * Null for merchants, whose undo takes back its own amount.
+     * the id, whose bytes were about a fifth of a customer's state on the bench's input after 60 days
+     * (more with longer ids), kept for 180 days (README, Performance: where the state is). Two sales
+     * of one customer whose ids share a fingerprint within the window (odds about n^2 / 2^65 for n
+     * sales) would share a memo. Null for merchants, whose undo takes back its own amount.
      */
     private transient MapState<Long, SaleMemo> salePrints;
     /**
