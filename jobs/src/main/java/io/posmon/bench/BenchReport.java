@@ -1,10 +1,14 @@
 package io.posmon.bench;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.LinkedHashMap;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 
 /** The benchmark's figures as Markdown tables. */
 final class BenchReport {
@@ -160,13 +164,13 @@ final class BenchReport {
                 + "descriptions and the key groups' and states' ids:%n%n", StateBreakdown.HEADERS));
         md.append(String.format(Locale.ROOT, "| operator | state | kind | %s | %s |%n|---|---|---|---:|---:|%n",
                 first.date(), last.date()));
-        List<String> operators = new java.util.ArrayList<>(StateGrowthBench.MERCHANT_OPERATORS);
+        List<String> operators = new ArrayList<>(StateGrowthBench.MERCHANT_OPERATORS);
         operators.add(StateGrowthBench.CUSTOMER_CONTRIBUTIONS);
         for (String operator : operators) {
-            java.util.Map<String, StateBreakdown.Part> before = new java.util.HashMap<>();
+            Map<String, StateBreakdown.Part> before = new HashMap<>();
             first.breakdown().parts().stream().filter(p -> p.operator().equals(operator)).forEach(p -> before.put(p.state(), p));
             List<StateBreakdown.Part> after = last.breakdown().parts().stream().filter(p -> p.operator().equals(operator))
-                    .sorted(java.util.Comparator.comparingLong(StateBreakdown.Part::bytes).reversed()).toList();
+                    .sorted(Comparator.comparingLong(StateBreakdown.Part::bytes).reversed()).toList();
             for (StateBreakdown.Part p : after) {
                 StateBreakdown.Part b = before.get(p.state());
                 long was = b == null ? 0 : first.breakdown().perSubject(b);
@@ -177,12 +181,12 @@ final class BenchReport {
             }
         }
         StateGrowthBench.Breakdown b = last.breakdown();
-        java.util.function.ToLongFunction<java.util.function.Predicate<String>> sum = (operator) -> b.parts().stream()
+        ToLongFunction<Predicate<String>> sum = (operator) -> b.parts().stream()
                 .filter(p -> operator.test(p.operator())).mapToLong(StateBreakdown.Part::bytes).sum();
-        java.util.function.ToLongFunction<java.util.function.Predicate<String>> fixed = (operator) -> b.parts().stream()
+        ToLongFunction<Predicate<String>> fixed = (operator) -> b.parts().stream()
                 .filter(p -> operator.test(p.operator())).mapToLong(StateBreakdown.Part::fixed).sum();
-        java.util.function.Predicate<String> merchants = StateGrowthBench.MERCHANT_OPERATORS::contains;
-        java.util.function.Predicate<String> customers = StateGrowthBench.CUSTOMER_CONTRIBUTIONS::equals;
+        Predicate<String> merchants = StateGrowthBench.MERCHANT_OPERATORS::contains;
+        Predicate<String> customers = StateGrowthBench.CUSTOMER_CONTRIBUTIONS::equals;
         md.append(String.format(Locale.ROOT, "%nOf these, on %s, %,d B per merchant and %,d B per customer are fixed (the "
                         + "headers, and each keyed state's id and count in every key group): the same in total for %,d merchants "
                         + "as for 100,000. Without them, %,d B per merchant and %,d B per customer.%n%n", last.date(),

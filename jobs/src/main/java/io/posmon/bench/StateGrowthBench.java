@@ -151,6 +151,7 @@ final class StateGrowthBench {
                 breakdown = new Breakdown(parts, merchants, customers, null);
             } catch (Exception e) {
                 if (e instanceof java.io.FileNotFoundException && attempt < 5) {
+                    Thread.sleep(200);
                     continue;
                 }
                 breakdown = new Breakdown(List.of(), merchants, customers, latest.getExternalPath() + ": " + e);
