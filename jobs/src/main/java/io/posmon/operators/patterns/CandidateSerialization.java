@@ -89,6 +89,87 @@ public final class CandidateSerialization {
         return c;
     }
 
+    /**
+     * A taken transaction as a partial match keeps it ({@link TakenLayout}): which fields it holds (one
+     * byte), its merchant id and evidence, then the fields named. Absent fields read back as null or 0:
+     * nothing reads them.
+     */
+    static void writeTaken(PatternCandidate c, int fields, DataOutputView out) throws IOException {
+        out.writeByte(fields);
+        writeString(c.merchantId, out);
+        MerchantStateSerialization.writeEvidence(c.transaction, out);
+        if ((fields & TakenLayout.MERCHANT) != 0) {
+            writeString(c.merchantName, out);
+            writeString(c.mcc, out);
+            writeString(c.address, out);
+            writeString(c.region, out);
+            writeEnum(c.scale, out);
+            out.writeBoolean(c.profileKnown);
+        }
+        if ((fields & TakenLayout.CUSTOMER) != 0) {
+            writeString(c.customerId, out);
+        }
+        if ((fields & TakenLayout.CARD_TOKEN) != 0) {
+            writeString(c.cardToken, out);
+        }
+        if ((fields & TakenLayout.TERMINAL) != 0) {
+            writeString(c.terminalId, out);
+        }
+        if ((fields & TakenLayout.ENTRY_MODE) != 0) {
+            writeString(c.entryMode, out);
+        }
+        if ((fields & TakenLayout.INSTALLMENTS) != 0) {
+            out.writeInt(c.installments);
+        }
+        if ((fields & TakenLayout.HOUR_OF_DAY) != 0) {
+            out.writeByte(c.hourOfDay);
+        }
+        if ((fields & TakenLayout.DAY_OF_WEEK) != 0) {
+            out.writeByte(c.dayOfWeek);
+        }
+    }
+
+    /** Reads what {@link #writeTaken} wrote; {@code fields} receives the fields it holds, when not null. */
+    static PatternCandidate readTaken(DataInputView in, int[] fields) throws IOException {
+        int f = in.readUnsignedByte();
+        if (fields != null) {
+            fields[0] = f;
+        }
+        PatternCandidate c = new PatternCandidate();
+        c.merchantId = readString(in);
+        c.transaction = MerchantStateSerialization.readEvidence(in);
+        if ((f & TakenLayout.MERCHANT) != 0) {
+            c.merchantName = readString(in);
+            c.mcc = CODES.canonical(readString(in));
+            c.address = readString(in);
+            c.region = CODES.canonical(readString(in));
+            c.scale = readEnum(SCALES, in);
+            c.profileKnown = in.readBoolean();
+        }
+        if ((f & TakenLayout.CUSTOMER) != 0) {
+            c.customerId = readString(in);
+        }
+        if ((f & TakenLayout.CARD_TOKEN) != 0) {
+            c.cardToken = readString(in);
+        }
+        if ((f & TakenLayout.TERMINAL) != 0) {
+            c.terminalId = readString(in);
+        }
+        if ((f & TakenLayout.ENTRY_MODE) != 0) {
+            c.entryMode = CODES.canonical(readString(in));
+        }
+        if ((f & TakenLayout.INSTALLMENTS) != 0) {
+            c.installments = in.readInt();
+        }
+        if ((f & TakenLayout.HOUR_OF_DAY) != 0) {
+            c.hourOfDay = in.readByte();
+        }
+        if ((f & TakenLayout.DAY_OF_WEEK) != 0) {
+            c.dayOfWeek = in.readByte();
+        }
+        return c;
+    }
+
     static PatternCandidate copy(PatternCandidate from) {
         PatternCandidate c = new PatternCandidate();
         c.merchantId = from.merchantId;

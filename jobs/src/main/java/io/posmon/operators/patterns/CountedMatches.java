@@ -74,9 +74,25 @@ public final class CountedMatches {
 
     // ---- serialization (named by @TypeInfo)
 
-    public static final class Serializer extends OwnSerializers.FieldSerializer<CountedMatches> {
+    /**
+     * Layout 2 (2026-12-08): each taken transaction in {@link CandidateSerialization#writeTaken}'s
+     * layout, with the fields its rule reads ({@link TakenLayout}). Layout 1 kept every field of every
+     * taken transaction ({@link CandidateSerialization#writeCandidate}); state written so is read by
+     * {@link Layout1Reader} and migrated at restore.
+     */
+    public static class Serializer extends OwnSerializers.FieldSerializer<CountedMatches> {
         private static final long serialVersionUID = 1L;
         public static final Serializer INSTANCE = new Serializer();
+
+        @Override
+        protected int layoutVersion() {
+            return 2;
+        }
+
+        @Override
+        protected OwnSerializers.FieldSerializer<CountedMatches> readerOfLayout(int layout) {
+            return layout == 1 ? new Layout1Reader() : null;
+        }
 
         @Override
         public CountedMatches createInstance() {
@@ -126,7 +142,7 @@ public final class CountedMatches {
                 for (TakenCandidates step : p.taken) {
                     writeVarInt(step.size(), out);
                     for (int j = 0; j < step.size(); j++) {
-                        out.write(step.encoded(j)); // the bytes writeCandidate wrote when it was taken
+                        out.write(step.encoded(j)); // the bytes writeTaken wrote when it was taken
                     }
                 }
             }
@@ -141,7 +157,15 @@ public final class CountedMatches {
             return m;
         }
 
-        private static void readAll(List<Partial> into, DataInputView in) throws IOException {
+        /** Reads one taken transaction into {@code taken}, in this serializer's layout. */
+        void readTaken(TakenCandidates taken, DataInputView in) throws IOException {
+            // Read to find where it ends, then kept as the same bytes again.
+            int[] fields = new int[1];
+            PatternCandidate c = CandidateSerialization.readTaken(in, fields);
+            taken.take(c, fields[0]);
+        }
+
+        private void readAll(List<Partial> into, DataInputView in) throws IOException {
             int count = readVarInt(in);
             for (int i = 0; i < count; i++) {
                 long startTime = in.readLong();
@@ -156,12 +180,30 @@ public final class CountedMatches {
                 for (TakenCandidates taken : p.taken) {
                     int n = readVarInt(in);
                     for (int j = 0; j < n; j++) {
-                        // Read to find where it ends, then kept as bytes again.
-                        taken.add(CandidateSerialization.readCandidate(in));
+                        readTaken(taken, in);
                     }
                 }
                 into.add(p);
             }
+        }
+    }
+
+    /**
+     * Reads state of layout 1, whose taken transactions kept all their fields: it keeps all the tx
+     * fields and the merchant of each (not knowing which rule wrote it), and writes layout 2.
+     */
+    static final class Layout1Reader extends Serializer {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        void readTaken(TakenCandidates taken, DataInputView in) throws IOException {
+            taken.take(CandidateSerialization.readCandidate(in), TakenLayout.ALL_TX_FIELDS | TakenLayout.MERCHANT);
+        }
+
+        /** What it writes is layout 2 of {@link Serializer}. */
+        @Override
+        public org.apache.flink.api.common.typeutils.TypeSerializerSnapshot<CountedMatches> snapshotConfiguration() {
+            return INSTANCE.snapshotConfiguration();
         }
     }
 

@@ -37,5 +37,14 @@ public record CountedSteps(List<Step> steps, long withinMillis) implements Seria
     @FunctionalInterface
     public interface StepCondition extends Serializable {
         boolean test(PatternCandidate candidate, TransactionExpressions.StepEvents matched) throws Exception;
+
+        /**
+         * The tx fields (names as in {@code matched}, without "tx.") it reads from the transactions a
+         * match has taken, so that a taken transaction keeps only those ({@link TakenLayout}); null
+         * when not known: then it keeps them all.
+         */
+        default java.util.Set<String> matchedFieldsRead() {
+            return null;
+        }
     }
 }

@@ -31,10 +31,13 @@ public final class CountedStepsMatcher {
 
     private final List<CountedSteps.Step> steps;
     private final long withinMillis;
+    /** The tx fields a taken transaction keeps: those the steps' conditions read from matched ones. */
+    private final int takenFields;
 
     public CountedStepsMatcher(CountedSteps pattern) {
         this.steps = pattern.steps();
         this.withinMillis = pattern.withinMillis();
+        this.takenFields = TakenLayout.txFieldsReadBy(steps);
     }
 
     public long withinMillis() {
@@ -103,7 +106,9 @@ public final class CountedStepsMatcher {
     }
 
     private void take(CountedMatches.Partial p, PatternCandidate candidate, long time, long seq) {
-        p.taken[p.step].add(candidate);
+        // The match's first transaction also keeps the merchant, which its alert names (MatchAlert).
+        boolean first = p.step == 0 && p.taken[0].isEmpty();
+        p.taken[p.step].take(candidate, first ? takenFields | TakenLayout.MERCHANT : takenFields);
         p.lastTime = time;
         p.lastSeq = seq;
         if (p.taken[p.step].size() == steps.get(p.step).times()) {

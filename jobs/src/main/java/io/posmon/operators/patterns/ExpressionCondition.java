@@ -25,6 +25,11 @@ final class ExpressionCondition extends IterativeCondition<PatternCandidate> imp
         return test(value, ctx::getEventsForPattern);
     }
 
+    @Override
+    public java.util.Set<String> matchedFieldsRead() {
+        return TransactionExpressions.stepCondition(expression, stepNames).matchedFieldsRead();
+    }
+
     /** The same test on either runtime: flink-cep's context or {@link CountedStepsMatcher}'s taken transactions. */
     @Override
     public boolean test(PatternCandidate value, TransactionExpressions.StepEvents matched) {

@@ -41,6 +41,12 @@ public final class LargeRoundAmountCondition extends SimpleCondition<PatternCand
         return filter(c);
     }
 
+    /** None: it looks at no earlier transaction. */
+    @Override
+    public java.util.Set<String> matchedFieldsRead() {
+        return java.util.Set.of();
+    }
+
     private boolean matches(TransactionType type, CardType cardType, String txCurrency, long amount) {
         return (type == TransactionType.SALE || type == TransactionType.PREAUTH_COMPLETION)
                 && cardTypes.contains(cardType)

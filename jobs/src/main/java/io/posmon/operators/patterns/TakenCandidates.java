@@ -9,8 +9,8 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 
 /**
  * The transactions one step of a match has taken, each kept as its serialized bytes (the layout of
- * {@link CandidateSerialization#writeCandidate}, which is also what the state holds) and read back
- * into a {@link PatternCandidate} each time it is asked for.
+ * {@link CandidateSerialization#writeTaken}, with the fields {@link TakenLayout} says, which is also
+ * what the state holds) and read back into a {@link PatternCandidate} each time it is asked for.
  *
  * <p>Why bytes: a partial match is kept for its rule's window, a day for many-cards-one-customer,
  * whose keys (a customer at a merchant) are most of the pattern operator's. As objects, a taken
@@ -34,7 +34,7 @@ final class TakenCandidates extends AbstractList<PatternCandidate> {
             throw new IndexOutOfBoundsException(index);
         }
         try {
-            return CandidateSerialization.readCandidate(new DataInputDeserializer(items[index]));
+            return CandidateSerialization.readTaken(new DataInputDeserializer(items[index]), null);
         } catch (IOException e) {
             throw new UncheckedIOException("a taken transaction's bytes do not read back", e);
         }
@@ -45,21 +45,22 @@ final class TakenCandidates extends AbstractList<PatternCandidate> {
         return size;
     }
 
-    /** Keeps the candidate as bytes: changing it afterwards changes nothing here. */
-    @Override
-    public boolean add(PatternCandidate candidate) {
+    /**
+     * Keeps the candidate's merchant id, evidence and the {@code fields} named ({@link TakenLayout}) as
+     * bytes: changing it afterwards changes nothing here.
+     */
+    void take(PatternCandidate candidate, int fields) {
         DataOutputSerializer out = ENCODER.get();
         out.clear();
         try {
-            CandidateSerialization.writeCandidate(candidate, out);
+            CandidateSerialization.writeTaken(candidate, fields, out);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serialize a taken transaction", e);
         }
         addEncoded(out.getCopyOfBuffer());
-        return true;
     }
 
-    /** Keeps bytes in {@link CandidateSerialization#writeCandidate}'s layout as they are. */
+    /** Keeps bytes in {@link CandidateSerialization#writeTaken}'s layout as they are. */
     void addEncoded(byte[] encoded) {
         if (size == items.length) {
             items = Arrays.copyOf(items, Math.max(1, size * 2));

@@ -69,6 +69,15 @@ public final class OwnSerializers {
             return 1;
         }
 
+        /**
+         * A serializer that reads values of an earlier {@code layout} of this one (and writes the
+         * current one), so that state written in it is migrated at restore; null when that layout
+         * cannot be read.
+         */
+        protected FieldSerializer<T> readerOfLayout(int layout) {
+            return null;
+        }
+
         @Override
         public TypeSerializerSnapshot<T> snapshotConfiguration() {
             return new LayoutSnapshot<>(getClass().getName(), layoutVersion());
@@ -110,23 +119,47 @@ public final class OwnSerializers {
             layout = in.readInt();
         }
 
+        /** The serializer of this class, or its reader of this snapshot's layout when that is an earlier one. */
         @Override
-        @SuppressWarnings("unchecked")
         public TypeSerializer<T> restoreSerializer() {
+            FieldSerializer<T> current = current();
+            if (current.layoutVersion() == layout) {
+                return current;
+            }
+            FieldSerializer<T> reader = current.readerOfLayout(layout);
+            if (reader == null) {
+                throw new IllegalStateException("layout " + layout + " of " + serializerClass
+                        + " cannot be read by this version (it writes layout " + current.layoutVersion() + ")");
+            }
+            return reader;
+        }
+
+        @SuppressWarnings("unchecked")
+        private FieldSerializer<T> current() {
             try {
-                return (TypeSerializer<T>) Class.forName(serializerClass, true, OwnSerializers.class.getClassLoader())
+                return (FieldSerializer<T>) Class.forName(serializerClass, true, OwnSerializers.class.getClassLoader())
                         .getDeclaredConstructor().newInstance();
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("the serializer " + serializerClass + " of a checkpoint cannot be created", e);
             }
         }
 
+        /**
+         * As is for the same serializer and layout; after migration from an earlier layout this version
+         * reads, or from Flink's POJO serializer of the same class; anything else incompatible.
+         */
         @Override
         public TypeSerializerSchemaCompatibility<T> resolveSchemaCompatibility(TypeSerializerSnapshot<T> old) {
-            if (old instanceof LayoutSnapshot<T> o && o.serializerClass.equals(serializerClass) && o.layout == layout) {
-                return TypeSerializerSchemaCompatibility.compatibleAsIs();
+            if (old instanceof LayoutSnapshot<T> o && o.serializerClass.equals(serializerClass)) {
+                if (o.layout == layout) {
+                    return TypeSerializerSchemaCompatibility.compatibleAsIs();
+                }
+                if (o.layout < layout && current().readerOfLayout(o.layout) != null) {
+                    return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
+                }
+                return TypeSerializerSchemaCompatibility.incompatible();
             }
-            return migratedFromPojo(old, restoreSerializer());
+            return migratedFromPojo(old, current());
         }
     }
 

@@ -78,12 +78,22 @@ final class JavaConditions {
         private final List<String> steps;
         private final int slots;
         private final boolean readsMatched;
+        private final Set<String> matchedFields;
 
-        private Compiled(Node root, List<String> steps, int slots, boolean readsMatched) {
+        private Compiled(Node root, List<String> steps, int slots, boolean readsMatched, Set<String> matchedFields) {
             this.root = root;
             this.steps = steps;
             this.slots = slots;
             this.readsMatched = readsMatched;
+            this.matchedFields = Set.copyOf(matchedFields);
+        }
+
+        /**
+         * The fields of matched transactions the condition reads (names without "tx."): compiled, a
+         * matched transaction is only ever read a field at a time ({@link #select}).
+         */
+        Set<String> matchedFields() {
+            return matchedFields;
         }
 
         /** @param events the match so far, or null for a candidates condition (which cannot read it) */
@@ -114,6 +124,7 @@ final class JavaConditions {
     private final Map<String, Integer> bound = new HashMap<>();
     private int slots;
     private boolean readsMatched;
+    private final Set<String> matchedFields = new HashSet<>();
 
     private JavaConditions(CelAbstractSyntaxTree ast, Map<String, Function<PatternCandidate, Object>> variables,
                            Map<String, Function<PatternCandidate, Object>> txFields, Map<String, CelType> txTypes,
@@ -141,7 +152,7 @@ final class JavaConditions {
         if (root == null || root.kind() != Kind.BOOL) {
             return null;
         }
-        return new Compiled(root.node(), c.steps == null ? List.of() : c.steps, c.slots, c.readsMatched);
+        return new Compiled(root.node(), c.steps == null ? List.of() : c.steps, c.slots, c.readsMatched, c.matchedFields);
     }
 
     private Typed node(CelExpr e) {
@@ -221,6 +232,7 @@ final class JavaConditions {
         if (of == null || of.kind() != Kind.TRANSACTION || read == null) {
             return null;
         }
+        matchedFields.add(select.field());
         Node transaction = of.node();
         return new Typed((tx, s) -> read.apply((PatternCandidate) transaction.eval(tx, s)), kindOf(txTypes.get(select.field())));
     }

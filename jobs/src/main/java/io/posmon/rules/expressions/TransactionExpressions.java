@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -202,6 +203,14 @@ public final class TransactionExpressions {
         /** Whether it runs as Java rather than on CEL's interpreter. */
         public boolean compiled() {
             return java != null;
+        }
+
+        /**
+         * The tx fields (without "tx.") it reads from the transactions a match has taken; null when
+         * not known (on CEL's interpreter, a matched transaction is a map it may read in any way).
+         */
+        public Set<String> matchedFieldsRead() {
+            return java == null ? null : java.matchedFields();
         }
 
         /** A candidates condition. */
