@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class CountedMatchesLayoutTest {
 
-    private static PatternCandidate candidate() {
+    static PatternCandidate candidate() {
         PatternCandidate c = PatternCandidate.of(Tx.credit("T1", "M1", "2026-11-23T10:00:00", 800_000),
                 AlertFactory.snapshot("M1", Merchants.profile("M1", "5944", MerchantScale.MEDIUM).build()));
         c.customerId = "C1";
