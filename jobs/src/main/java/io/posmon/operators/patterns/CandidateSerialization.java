@@ -39,12 +39,7 @@ public final class CandidateSerialization {
     static void writeCandidate(PatternCandidate c, DataOutputView out) throws IOException {
         writeString(c.merchantId, out);
         MerchantStateSerialization.writeEvidence(c.transaction, out);
-        writeString(c.merchantName, out);
-        writeString(c.mcc, out);
-        writeString(c.address, out);
-        writeString(c.region, out);
-        writeEnum(c.scale, out);
-        out.writeBoolean(c.profileKnown);
+        writeMerchant(c, out);
         writeString(c.customerId, out);
         writeString(c.cardToken, out);
         writeString(c.terminalId, out);
@@ -69,12 +64,7 @@ public final class CandidateSerialization {
         PatternCandidate c = new PatternCandidate();
         c.merchantId = readString(in);
         c.transaction = MerchantStateSerialization.readEvidence(in);
-        c.merchantName = readString(in);
-        c.mcc = CODES.canonical(readString(in));
-        c.address = readString(in);
-        c.region = CODES.canonical(readString(in));
-        c.scale = readEnum(SCALES, in);
-        c.profileKnown = in.readBoolean();
+        readMerchant(c, in);
         c.customerId = readString(in);
         c.cardToken = readString(in);
         c.terminalId = readString(in);
@@ -89,6 +79,25 @@ public final class CandidateSerialization {
         return c;
     }
 
+    /** The merchant's snapshot an alert names: name, MCC, address, region, scale, whether its profile is known. */
+    private static void writeMerchant(PatternCandidate c, DataOutputView out) throws IOException {
+        writeString(c.merchantName, out);
+        writeString(c.mcc, out);
+        writeString(c.address, out);
+        writeString(c.region, out);
+        writeEnum(c.scale, out);
+        out.writeBoolean(c.profileKnown);
+    }
+
+    private static void readMerchant(PatternCandidate c, DataInputView in) throws IOException {
+        c.merchantName = readString(in);
+        c.mcc = CODES.canonical(readString(in));
+        c.address = readString(in);
+        c.region = CODES.canonical(readString(in));
+        c.scale = readEnum(SCALES, in);
+        c.profileKnown = in.readBoolean();
+    }
+
     /**
      * A taken transaction as a partial match keeps it ({@link TakenLayout}): which fields it holds (one
      * byte), its merchant id and evidence, then the fields named. Absent fields read back as null or 0:
@@ -99,12 +108,7 @@ public final class CandidateSerialization {
         writeString(c.merchantId, out);
         MerchantStateSerialization.writeEvidence(c.transaction, out);
         if ((fields & TakenLayout.MERCHANT) != 0) {
-            writeString(c.merchantName, out);
-            writeString(c.mcc, out);
-            writeString(c.address, out);
-            writeString(c.region, out);
-            writeEnum(c.scale, out);
-            out.writeBoolean(c.profileKnown);
+            writeMerchant(c, out);
         }
         if ((fields & TakenLayout.CUSTOMER) != 0) {
             writeString(c.customerId, out);
@@ -139,12 +143,7 @@ public final class CandidateSerialization {
         c.merchantId = readString(in);
         c.transaction = MerchantStateSerialization.readEvidence(in);
         if ((f & TakenLayout.MERCHANT) != 0) {
-            c.merchantName = readString(in);
-            c.mcc = CODES.canonical(readString(in));
-            c.address = readString(in);
-            c.region = CODES.canonical(readString(in));
-            c.scale = readEnum(SCALES, in);
-            c.profileKnown = in.readBoolean();
+            readMerchant(c, in);
         }
         if ((f & TakenLayout.CUSTOMER) != 0) {
             c.customerId = readString(in);

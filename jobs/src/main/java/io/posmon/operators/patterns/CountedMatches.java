@@ -130,7 +130,7 @@ public final class CountedMatches {
             writeAll(m.completed, out);
         }
 
-        private static void writeAll(List<Partial> matches, DataOutputView out) throws IOException {
+        private void writeAll(List<Partial> matches, DataOutputView out) throws IOException {
             writeVarInt(matches.size(), out);
             for (Partial p : matches) {
                 out.writeLong(p.startTime);
@@ -142,7 +142,7 @@ public final class CountedMatches {
                 for (TakenCandidates step : p.taken) {
                     writeVarInt(step.size(), out);
                     for (int j = 0; j < step.size(); j++) {
-                        out.write(step.encoded(j)); // the bytes writeTaken wrote when it was taken
+                        writeTaken(step, j, out);
                     }
                 }
             }
@@ -155,6 +155,11 @@ public final class CountedMatches {
             readAll(m.partial, in);
             readAll(m.completed, in);
             return m;
+        }
+
+        /** Writes the {@code j}-th transaction of {@code step}: the bytes writeTaken wrote when it was taken. */
+        void writeTaken(TakenCandidates step, int j, DataOutputView out) throws IOException {
+            out.write(step.encoded(j));
         }
 
         /** Reads one taken transaction into {@code taken}, in this serializer's layout. */
@@ -192,7 +197,7 @@ public final class CountedMatches {
      * Reads state of layout 1, whose taken transactions kept all their fields: it keeps all the tx
      * fields and the merchant of each (not knowing which rule wrote it), and writes layout 2.
      */
-    static final class Layout1Reader extends Serializer {
+    static class Layout1Reader extends Serializer {
         private static final long serialVersionUID = 1L;
 
         @Override

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** The candidates' own serializers keep every field, nulls included, and are the ones Flink picks. */
 class CandidateSerializationTest {
 
-    private static RuleCandidate full() {
+    static RuleCandidate full() {
         var tx = Tx.credit("T1", "M1", "2026-11-23T10:00:00", 800_000);
         PatternCandidate c = PatternCandidate.of(tx, AlertFactory.snapshot("M1",
                 Merchants.profile("M1", "5944", MerchantScale.MEDIUM).build()));

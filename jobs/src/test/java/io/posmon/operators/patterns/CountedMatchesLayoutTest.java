@@ -4,11 +4,7 @@ import static io.posmon.operators.state.OwnSerializers.writeVarInt;
 import static io.posmon.operators.state.OwnSerializers.writeVarLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.posmon.operators.AlertFactory;
 import io.posmon.operators.state.OwnSerializers;
-import io.posmon.schema.MerchantScale;
-import io.posmon.testing.Merchants;
-import io.posmon.testing.Tx;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
@@ -22,20 +18,7 @@ import org.junit.jupiter.api.Test;
 class CountedMatchesLayoutTest {
 
     static PatternCandidate candidate() {
-        PatternCandidate c = PatternCandidate.of(Tx.credit("T1", "M1", "2026-11-23T10:00:00", 800_000),
-                AlertFactory.snapshot("M1", Merchants.profile("M1", "5944", MerchantScale.MEDIUM).build()));
-        c.customerId = "C1";
-        c.cardToken = "tok_1";
-        c.terminalId = "T-9";
-        c.entryMode = "CHIP";
-        c.installments = 6;
-        c.hourOfDay = 23;
-        c.dayOfWeek = 7;
-        c.mccGroup = "JEWELRY_LUXURY";
-        c.feeRateBps = 60;
-        c.merchantStatus = "ACTIVE";
-        c.settlementAccountType = "CORPORATE";
-        return c;
+        return CandidateSerializationTest.full().candidate;
     }
 
     /** One match in progress of a two-step pattern whose first step took the candidate, as layout 1 wrote it. */
@@ -56,7 +39,7 @@ class CountedMatchesLayoutTest {
         return out.getCopyOfBuffer();
     }
 
-    private static TypeSerializerSnapshot<CountedMatches> snapshotOfLayout(int layout) throws Exception {
+    static TypeSerializerSnapshot<CountedMatches> snapshotOfLayout(int layout) throws java.io.IOException {
         DataOutputSerializer out = new DataOutputSerializer(128);
         out.writeUTF(CountedMatches.Serializer.class.getName());
         out.writeInt(layout);

@@ -1,10 +1,7 @@
 package io.posmon.operators.patterns;
 
-import static io.posmon.operators.state.OwnSerializers.writeVarInt;
-import static io.posmon.operators.state.OwnSerializers.writeVarLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.posmon.operators.state.OwnSerializers;
 import io.posmon.testing.PojoStateRestore;
 import java.io.IOException;
 import java.util.List;
@@ -13,9 +10,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.core.memory.DataInputDeserializer;
-import org.apache.flink.core.memory.DataInputView;
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -30,56 +24,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CountedMatchesRestoreTest {
 
     /** Writes layout 1, as the version before did, under that version's snapshot (the same serializer class, layout 1). */
-    static final class Layout1Writer extends OwnSerializers.FieldSerializer<CountedMatches> {
+    static final class Layout1Writer extends CountedMatches.Layout1Reader {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public CountedMatches createInstance() {
-            return new CountedMatches();
-        }
-
-        @Override
-        public CountedMatches copy(CountedMatches from) {
-            return CountedMatches.Serializer.INSTANCE.copy(from);
-        }
-
-        @Override
-        public void serialize(CountedMatches m, DataOutputView out) throws IOException {
-            writeVarLong(m.nextSeq, out);
-            for (List<CountedMatches.Partial> matches : List.of(m.partial, m.completed)) {
-                writeVarInt(matches.size(), out);
-                for (CountedMatches.Partial p : matches) {
-                    out.writeLong(p.startTime);
-                    writeVarLong(p.startSeq, out);
-                    writeVarLong(p.lastTime - p.startTime, out);
-                    writeVarLong(p.lastSeq - p.startSeq, out);
-                    writeVarInt(p.step, out);
-                    writeVarInt(p.taken.length, out);
-                    for (TakenCandidates step : p.taken) {
-                        writeVarInt(step.size(), out);
-                        for (PatternCandidate c : step) {
-                            CandidateSerialization.writeCandidate(c, out);
-                        }
-                    }
-                }
-            }
-        }
-
-        @Override
-        public CountedMatches deserialize(DataInputView in) throws IOException {
-            return new CountedMatches.Layout1Reader().deserialize(in);
+        void writeTaken(TakenCandidates step, int j, DataOutputView out) throws IOException {
+            CandidateSerialization.writeCandidate(step.get(j), out);
         }
 
         @Override
         public TypeSerializerSnapshot<CountedMatches> snapshotConfiguration() {
             try {
-                DataOutputSerializer out = new DataOutputSerializer(128);
-                out.writeUTF(CountedMatches.Serializer.class.getName());
-                out.writeInt(1);
-                OwnSerializers.LayoutSnapshot<CountedMatches> snapshot = new OwnSerializers.LayoutSnapshot<>();
-                snapshot.readSnapshot(1, new DataInputDeserializer(out.getCopyOfBuffer()),
-                        CountedMatchesRestoreTest.class.getClassLoader());
-                return snapshot;
+                return CountedMatchesLayoutTest.snapshotOfLayout(1);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
