@@ -27,15 +27,20 @@ final class ExpressionCondition extends IterativeCondition<PatternCandidate> imp
 
     @Override
     public java.util.Set<String> matchedFieldsRead() {
-        return TransactionExpressions.stepCondition(expression, stepNames).matchedFieldsRead();
+        return condition().matchedFieldsRead();
     }
 
     /** The same test on either runtime: flink-cep's context or {@link CountedStepsMatcher}'s taken transactions. */
     @Override
     public boolean test(PatternCandidate value, TransactionExpressions.StepEvents matched) {
+        return condition().test(value, matched);
+    }
+
+    /** Compiled once, where it runs (it is not serialized with the pattern). */
+    private TransactionExpressions.Condition condition() {
         if (condition == null) {
             condition = TransactionExpressions.stepCondition(expression, stepNames);
         }
-        return condition.test(value, matched);
+        return condition;
     }
 }
